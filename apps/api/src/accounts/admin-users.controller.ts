@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  AccountAccessPolicy,
+  AccountsService,
+  AuditService,
+  NotAllowed,
+  Principal,
+  PresidencyService,
+  RequestContext,
+  isAdmin,
+} from '#domain';
+import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import { CreateUserDto, SetMembershipsDto } from './admin-users.dto.js';
+import { userView } from './user.view.js';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+export class AdminUsersController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly policy: AccountAccessPolicy,
+    private readonly presidency: PresidencyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post('users')
+  async create(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: CreateUserDto) {
+    this.policy.assertCanManageUsers(me);
+    this.policy.assertCanGrantRoles(me, body.roles ?? []);
+    const user = await this.accounts.createUser(ctx, body);
+    return userView(user, await this.presidency.holdsPresidency(user));
+  }
+
+  @Get('users')
+  async list(@CurrentUser() me: Principal) {
+    this.policy.assertCanManageUsers(me);
+    const users = await this.accounts.list();
+    return Promise.all(users.map(async (u) => userView(u, await this.presidency.holdsPresidency(u))));
+  }
+
+  @Put('users/:id/memberships')
+  async setMemberships(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SetMembershipsDto,
+  ) {
+    this.policy.assertCanManageUsers(me);
+    const user = await this.accounts.setMemberships(ctx, id, body.memberships);
+    return userView(user, await this.presidency.holdsPresidency(user));
+  }
+
+  @Get('audit')
+  async auditLog(
+    @CurrentUser() me: Principal,
+    @Query('action') action?: string,
+    @Query('targetId') targetId?: string,
+    @Query('limit') limit?: string,
+  ) {
+    if (!isAdmin(me)) throw new NotAllowed('Only an administrator can read the audit log.');
+    return this.audit.list({ action, targetId, limit: limit ? Math.max(1, parseInt(limit, 10) || 100) : 100 });
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AdminUsersController } from './accounts/admin-users.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './common/auth.guard.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { PresidencyController } from './presidency/presidency.controller.js';
+
+/** HTTP and socket.io entry points: thin, they validate, authorise and call a domain service. */
+@Module({
+  controllers: [AuthController, AdminUsersController, PresidencyController, HealthController],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ],
+})
+export class ApiModule {}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig } from '#config';
+import { startRuntime } from './runtime.js';
+
+/** Entry point of the service: ROLE=all (default) runs API and worker in this process, ROLE=api or ROLE=worker one. */
+export async function main(roleOverride?: 'worker'): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(roleOverride ? { ...process.env, ROLE: roleOverride } : process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  try {
+    runtime = await startRuntime(config);
+  } catch (error: any) {
+    process.stderr.write(`Enlace could not start: ${error?.message ?? String(error)}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal} received: stopping\n`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    runtime
+      .close()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (import.meta.url === entry) void main();

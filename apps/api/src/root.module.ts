@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, Clock, ConfigModule, SystemClock } from '#config';
+import { DatabaseModule } from '#database';
+import { DomainModule } from '#domain';
+import { QueueModule } from '#queue';
+import { WorkerModule } from '../../worker/src/worker.module.js';
+import { ApiModule } from './api.module.js';
+import { loggerParams } from './common/logging.js';
+
+export interface RootOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  clock?: Clock;
+  api: boolean;
+  worker: boolean;
+}
+
+/** One build, three shapes: API + worker (ROLE=all), API alone, worker alone. */
+@Module({})
+export class RootModule {
+  static forRoot(o: RootOptions): DynamicModule {
+    return {
+      module: RootModule,
+      imports: [
+        ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
+        LoggerModule.forRoot(loggerParams(o.config)),
+        DatabaseModule.forRoot(o.databaseUrl),
+        QueueModule.forRoot(o.databaseUrl),
+        DomainModule,
+        ...(o.api ? [ApiModule] : []),
+        ...(o.worker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

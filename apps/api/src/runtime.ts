@@ -1,0 +1,98 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import pino from 'pino';
+import { AppConfig, Clock } from '#config';
+import { EmbeddedDatabase, startEmbeddedPostgres } from '#database';
+import { toHttpError } from './common/http-error.filter.js';
+import { validationPipe } from './common/validation.js';
+import { RootModule } from './root.module.js';
+import { REDACT_PATHS } from './common/logging.js';
+
+export interface Runtime {
+  app: INestApplication | INestApplicationContext;
+  /** Base URL of the HTTP server when this process serves the API. */
+  url?: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export const JSON_BODY_LIMIT = '256kb';
+
+/** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
+export async function startRuntime(config: AppConfig, options: { clock?: Clock } = {}): Promise<Runtime> {
+  const boot = pino({ level: config.logLevel, redact: REDACT_PATHS, base: { context: 'Bootstrap' } });
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) => boot.info(line));
+    databaseUrl = embedded.url;
+  }
+  const api = config.role !== 'worker';
+  const worker = config.role !== 'api';
+  const root = RootModule.forRoot({ config, databaseUrl, clock: options.clock, api, worker });
+  let app: INestApplication | INestApplicationContext | undefined;
+  try {
+    if (api) {
+      const http = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
+      app = http;
+      http.useLogger(http.get(Logger));
+      http.disable('x-powered-by');
+      http.use(express.json({ limit: JSON_BODY_LIMIT }));
+      http.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+        if (!err) return next();
+        const { status, body } = toHttpError(err, req, { error: () => undefined } as any);
+        res.status(status).json(body);
+      });
+      http.enableCors({ origin: config.allowedOrigins, credentials: false });
+      http.setGlobalPrefix('api');
+      http.useGlobalPipes(validationPipe);
+      const document = SwaggerModule.createDocument(
+        http,
+        new DocumentBuilder()
+          .setTitle('Enlace API')
+          .setDescription('Messaging service of the RCM liaison officer networks')
+          .setVersion('1')
+          .addBearerAuth()
+          .build(),
+      );
+      SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
+      await http.listen(config.port, config.host);
+      const address = http.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      boot.info(`Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${config.queueBackend})`);
+      return runtime(http, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+    }
+    const ctx = await NestFactory.createApplicationContext(root, { bufferLogs: true });
+    app = ctx;
+    ctx.useLogger(ctx.get(Logger));
+    await ctx.init();
+    boot.info(`Enlace worker running (queues on ${config.queueBackend})`);
+    return runtime(ctx);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+
+  function runtime(a: INestApplication | INestApplicationContext, url?: string): Runtime {
+    let closing: Promise<void> | undefined;
+    return {
+      app: a,
+      url,
+      databaseUrl: databaseUrl!,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await a.close();
+          } finally {
+            await embedded?.stop();
+          }
+        })()),
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when the environment is invalid: its message is the one line printed before the process exits. */
+export class ConfigError extends Error {}
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const parsed = new URL(value);
+        return protocols.includes(parsed.protocol) && parsed.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .refine((n) => n >= 0 && n <= 65535, 'must be a whole number from 0 to 65535');
+
+const origin = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of origins such as https://enlace.example.org');
+
+/** One schema for every variable in API.md "Running". */
+const schema = z.object({
+  PORT: optional(port).default(3000),
+  HOST: optional(z.string().min(1)).default('127.0.0.1'),
+  DATA_DIR: optional(z.string().min(1)).default('./data'),
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  REDIS_URL: optional(url(['redis:', 'rediss:'])),
+  SMTP_URL: optional(url(['smtp:', 'smtps:'])),
+  PUBLIC_URL: optional(url(['http:', 'https:'])),
+  MAIL_FROM: optional(z.string().min(3)).default('Enlace <no-reply@localhost>'),
+  JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  ADMIN_EMAIL: optional(z.email('must be an email address')),
+  ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
+  ROLE: optional(z.enum(['all', 'api', 'worker'], 'must be one of all, api, worker')).default('all'),
+  ALLOWED_ORIGINS: optional(z.string()),
+  LOG_LEVEL: optional(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
+  ).default('info'),
+});
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: the embedded PostgreSQL server is started (the embedded default profile). */
+  databaseUrl?: string;
+  /** Set: BullMQ on Redis and the socket.io Redis streams adapter. */
+  redisUrl?: string;
+  smtpUrl?: string;
+  publicUrl: string;
+  mailFrom: string;
+  jwtSecret: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  role: Role;
+  allowedOrigins: string[];
+  logLevel: string;
+  /** Access tokens live at most 15 minutes. */
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** The profile, decided here and nowhere else. */
+  profile: 'embedded' | 'services';
+  queueBackend: 'redis' | 'postgres';
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const name = String(issue.path[0] ?? 'environment');
+  return `Invalid configuration: ${name} ${issue.message}`;
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** Validates the environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(firstIssue(parsed.error));
+  const v = parsed.data;
+  const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, '');
+  const origins = (v.ALLOWED_ORIGINS ?? new URL(publicUrl).origin)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    if (!origin.safeParse(o).success) {
+      throw new ConfigError(
+        'Invalid configuration: ALLOWED_ORIGINS must be a comma-separated list of origins such as https://enlace.example.org',
+      );
+    }
+  }
+  if ((v.ADMIN_EMAIL && !v.ADMIN_PASSWORD) || (!v.ADMIN_EMAIL && v.ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      `Invalid configuration: ${v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'} must be set together with ${v.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'}`,
+    );
+  }
+  const dataDir = resolve(v.DATA_DIR);
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    smtpUrl: v.SMTP_URL,
+    publicUrl,
+    mailFrom: v.MAIL_FROM,
+    jwtSecret: v.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+    adminEmail: v.ADMIN_EMAIL,
+    adminPassword: v.ADMIN_PASSWORD,
+    role: v.ROLE,
+    allowedOrigins: origins.map((o) => o.replace(/\/$/, '')),
+    logLevel: v.LOG_LEVEL,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlSeconds: 30 * 24 * 3600,
+    profile: v.DATABASE_URL ? 'services' : 'embedded',
+    queueBackend: v.REDIS_URL ? 'redis' : 'postgres',
+  };
+}
+
+/** Nest injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

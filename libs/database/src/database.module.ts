@@ -1,0 +1,50 @@
+import { DynamicModule, Global, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { migrations } from './migrations/index.js';
+
+const MIGRATION_LOCK = 7_351_420_001;
+
+/** Runs pending migrations once per deployment: an advisory lock keeps concurrent starts (api + worker) in line. */
+@Injectable()
+export class MigrationRunner implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length) this.logger.log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string, options: { poolSize?: number } = {}): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false,
+          migrations,
+          extra: { max: options.poolSize ?? 20, application_name: 'enlace' },
+          logging: false,
+        }),
+      ],
+      providers: [MigrationRunner],
+      exports: [MigrationRunner],
+    };
+  }
+}

@@ -1,0 +1,198 @@
+import { Injectable, Logger, OnApplicationBootstrap, Inject } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '#config';
+import { AuditService, RequestContext } from '../audit/audit.service.js';
+import { Conflict, invalid, NotFound, ValidationFailed } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { AccountsRepository } from './accounts.repository.js';
+import type { MembershipRole, SystemRole } from './account.entities.js';
+import type { Principal } from './principal.js';
+
+export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export interface NewUser {
+  email: string;
+  password: string;
+  displayName: string;
+  country?: string | null;
+  organization?: string | null;
+  locale: 'en' | 'es';
+  timezone: string;
+  roles?: SystemRole[];
+  memberships: Array<{ network: string; role: MembershipRole }>;
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Injectable()
+export class AccountsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Accounts');
+
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Admin bootstrap from ADMIN_EMAIL / ADMIN_PASSWORD when no admin exists yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (!adminEmail || !adminPassword) return;
+    if (await this.repo.anyAdmin()) return;
+    const lock = await this.dataSource.query(`SELECT pg_try_advisory_lock(7351420002) AS ok`);
+    if (!lock[0].ok) return;
+    try {
+      if (await this.repo.anyAdmin()) return;
+      const user = await this.createUser(
+        { actorId: null },
+        {
+          email: adminEmail,
+          password: adminPassword,
+          displayName: 'Administrator',
+          locale: 'en',
+          timezone: 'UTC',
+          roles: ['admin'],
+          memberships: [],
+        },
+      );
+      this.logger.log(`created the admin account ${user.email}`);
+    } finally {
+      await this.dataSource.query(`SELECT pg_advisory_unlock(7351420002)`);
+    }
+  }
+
+  private async validate(input: NewUser): Promise<void> {
+    const details: Array<{ field: string; message: string }> = [];
+    if (input.country && !(await this.repo.countryExists(input.country)))
+      details.push({ field: 'country', message: 'must be the code of a member or observer country' });
+    if (input.organization && !(await this.repo.organizationExists(input.organization)))
+      details.push({ field: 'organization', message: 'must be the code of an observer organization' });
+    if (!isTimeZone(input.timezone)) details.push({ field: 'timezone', message: 'must be an IANA time zone' });
+    const networks = await this.repo.networksBySlug();
+    input.memberships.forEach((m, i) => {
+      if (!networks.has(m.network))
+        details.push({ field: `memberships.${i}.network`, message: 'must be smuggling-trafficking or consular-protection' });
+    });
+    const seen = new Set(input.memberships.map((m) => m.network));
+    if (seen.size !== input.memberships.length)
+      details.push({ field: 'memberships', message: 'lists a network more than once' });
+    if (input.memberships.some((m) => m.role === 'officer') && !input.country)
+      details.push({ field: 'country', message: 'is required for an officer: officers act for a country' });
+    if (details.length) throw new ValidationFailed(details);
+  }
+
+  async createUser(ctx: RequestContext, input: NewUser): Promise<Principal> {
+    const email = normalizeEmail(input.email);
+    await this.validate(input);
+    const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);
+    const networks = await this.repo.networksBySlug();
+    const id = await this.dataSource.transaction(async (m) => {
+      if (await this.repo.emailTaken(email, m)) throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+      const userId = await this.repo.insertUser(
+        {
+          email,
+          passwordHash,
+          displayName: input.displayName.trim(),
+          country: input.country ?? null,
+          organization: input.organization ?? null,
+          locale: input.locale,
+          timezone: input.timezone,
+          roles: input.roles ?? [],
+          calendarToken: randomBytes(24).toString('base64url'),
+        },
+        m,
+      );
+      await this.repo.replaceMemberships(
+        userId,
+        input.memberships.map((x) => ({ networkId: networks.get(x.network)!.id, role: x.role })),
+        m,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          action: 'account.created',
+          targetType: 'user',
+          targetId: userId,
+          details: { email, roles: input.roles ?? [], country: input.country ?? null, organization: input.organization ?? null },
+        },
+        m,
+      );
+      if (input.memberships.length) {
+        await this.audit.record(
+          ctx,
+          { action: 'membership.set', targetType: 'user', targetId: userId, details: { memberships: input.memberships } },
+          m,
+        );
+      }
+      return userId;
+    }).catch((error) => {
+      if (error?.code === '23505') throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+      throw error;
+    });
+    return (await this.repo.principalById(id))!;
+  }
+
+  async setMemberships(
+    ctx: RequestContext,
+    userId: string,
+    memberships: Array<{ network: string; role: MembershipRole }>,
+  ): Promise<Principal> {
+    const user = await this.repo.principalById(userId);
+    if (!user) throw new NotFound('user');
+    await this.validate({ ...user, password: '', memberships });
+    const networks = await this.repo.networksBySlug();
+    await this.dataSource.transaction(async (m) => {
+      await this.repo.replaceMemberships(
+        userId,
+        memberships.map((x) => ({ networkId: networks.get(x.network)!.id, role: x.role })),
+        m,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          action: 'membership.set',
+          targetType: 'user',
+          targetId: userId,
+          details: { before: user.memberships.map(({ network, role }) => ({ network, role })), after: memberships },
+        },
+        m,
+      );
+    });
+    this.events.publish('access.changed', { userIds: [userId] });
+    return (await this.repo.principalById(userId))!;
+  }
+
+  async get(userId: string): Promise<Principal> {
+    const user = await this.repo.principalById(userId);
+    if (!user) throw new NotFound('user');
+    const { disabledAt: _d, ...principal } = user;
+    return principal;
+  }
+
+  async findIdByEmail(email: string): Promise<string | null> {
+    return this.repo.userIdByEmail(normalizeEmail(email));
+  }
+
+  async list(): Promise<Principal[]> {
+    return this.repo.listUsers();
+  }
+
+  static assertPassword(password: string): void {
+    if (password.length < 12) throw invalid('password', 'must be at least 12 characters');
+  }
+}

@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, Clock } from '#config';
+import { AuditService, RequestContext } from '../audit/audit.service.js';
+import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-error.js';
+import { AccountsRepository } from './accounts.repository.js';
+import { ARGON2_OPTIONS, normalizeEmail } from './accounts.service.js';
+import type { Principal } from './principal.js';
+
+/** Failed logins per email (and per ip) in this window before 429. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const LOGIN_MAX_FAILURES_PER_EMAIL = 5;
+export const LOGIN_MAX_FAILURES_PER_IP = 30;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+interface AccessClaims {
+  sub: string;
+  sid: string;
+  typ: 'access';
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const invalidCredentials = () =>
+  new DomainError('INVALID_CREDENTIALS', 401, 'The email or the password is not right.');
+const invalidToken = () => new NotAuthenticated('The token is not valid or has expired.', 'INVALID_TOKEN');
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the email is unknown, so both failures take the same time. */
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly repo: AccountsRepository,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
+  async login(ctx: RequestContext & { userAgent?: string }, emailInput: string, password: string) {
+    const email = normalizeEmail(emailInput);
+    const since = new Date(this.clock.now().getTime() - LOGIN_WINDOW_MS);
+    const [byEmail, byIp] = await Promise.all([
+      this.audit.countSince('auth.login.failed', { targetId: email }, since),
+      ctx.ip ? this.audit.countSince('auth.login.failed', { ip: ctx.ip }, since) : Promise.resolve(0),
+    ]);
+    if (byEmail >= LOGIN_MAX_FAILURES_PER_EMAIL || byIp >= LOGIN_MAX_FAILURES_PER_IP) {
+      await this.audit.record(ctx, { action: 'auth.login.throttled', targetType: 'email', targetId: email });
+      throw new RateLimited(Math.ceil(LOGIN_WINDOW_MS / 1000), 'Too many failed logins; try again later.');
+    }
+    const found = await this.repo.credentialsByEmail(email);
+    this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+    const ok = await argon2.verify(found?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    if (!found || !ok || found.disabledAt) {
+      await this.audit.record(ctx, {
+        action: 'auth.login.failed',
+        targetType: 'email',
+        targetId: email,
+        details: { reason: !found ? 'unknown-email' : found.disabledAt ? 'disabled' : 'wrong-password' },
+      });
+      throw invalidCredentials();
+    }
+    const secret = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
+    const [session] = await this.dataSource.query(
+      `INSERT INTO auth_sessions (user_id, token_hash, expires_at, ip, user_agent, created_at, last_used_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+      [found.id, sha256(secret), expiresAt, ctx.ip ?? null, ctx.userAgent?.slice(0, 300) ?? null, this.clock.now()],
+    );
+    await this.audit.record(
+      { ...ctx, actorId: found.id },
+      { action: 'auth.login', targetType: 'user', targetId: found.id, details: { sessionId: session.id } },
+    );
+    const user = (await this.repo.principalForSession(found.id, session.id, this.clock.now()))!;
+    return { ...this.issue(found.id, session.id, secret), user };
+  }
+
+  private issue(userId: string, sessionId: string, secret: string): TokenPair {
+    const claims: AccessClaims = { sub: userId, sid: sessionId, typ: 'access' };
+    const iat = this.nowSeconds();
+    const accessToken = this.jwt.sign(
+      { ...claims, iat, exp: iat + this.config.accessTokenTtlSeconds },
+      { secret: this.config.jwtSecret, algorithm: 'HS256' },
+    );
+    return { accessToken, refreshToken: `${sessionId}.${secret}`, expiresIn: this.config.accessTokenTtlSeconds };
+  }
+
+  private parseRefresh(token: unknown): { sessionId: string; secret: string } {
+    if (typeof token !== 'string') throw invalidToken();
+    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+    if (!m) throw invalidToken();
+    return { sessionId: m[1], secret: m[2] };
+  }
+
+  /** Rotation with reuse detection: presenting a refresh token that was already rotated revokes the whole session. */
+  async refresh(ctx: RequestContext, refreshToken: string) {
+    const { sessionId, secret } = this.parseRefresh(refreshToken);
+    const [session] = await this.dataSource.query(
+      `SELECT id, user_id AS "userId", token_hash AS "tokenHash", revoked_at AS "revokedAt", expires_at AS "expiresAt"
+         FROM auth_sessions WHERE id = $1`,
+      [sessionId],
+    );
+    if (!session || session.revokedAt || new Date(session.expiresAt) <= this.clock.now()) throw invalidToken();
+    const presented = Buffer.from(sha256(secret));
+    if (!timingSafeEqual(presented, Buffer.from(session.tokenHash))) {
+      await this.revoke(sessionId, 'refresh-token-reuse');
+      await this.audit.record(
+        { ...ctx, actorId: session.userId },
+        { action: 'auth.refresh.reuse', targetType: 'session', targetId: sessionId },
+      );
+      throw invalidToken();
+    }
+    const next = randomBytes(32).toString('base64url');
+    const rotated = await this.dataSource.query(
+      `UPDATE auth_sessions SET token_hash = $3, generation = generation + 1, last_used_at = $4
+        WHERE id = $1 AND token_hash = $2 AND revoked_at IS NULL RETURNING id`,
+      [sessionId, session.tokenHash, sha256(next), this.clock.now()],
+    );
+    if (rotated[1] === 0 || (Array.isArray(rotated[0]) && rotated[0].length === 0)) {
+      // Rotated concurrently by someone else holding the same token: treat as reuse.
+      await this.revoke(sessionId, 'refresh-token-reuse');
+      throw invalidToken();
+    }
+    await this.audit.record(
+      { ...ctx, actorId: session.userId },
+      { action: 'auth.refresh', targetType: 'session', targetId: sessionId },
+    );
+    const user = await this.repo.principalForSession(session.userId, sessionId, this.clock.now());
+    if (!user) throw invalidToken();
+    return { ...this.issue(session.userId, sessionId, next), user };
+  }
+
+  async logout(ctx: RequestContext, refreshToken: string): Promise<void> {
+    const { sessionId, secret } = this.parseRefresh(refreshToken);
+    const [session] = await this.dataSource.query(
+      `SELECT user_id AS "userId", token_hash AS "tokenHash" FROM auth_sessions WHERE id = $1 AND revoked_at IS NULL`,
+      [sessionId],
+    );
+    if (!session || session.tokenHash !== sha256(secret)) throw invalidToken();
+    await this.revoke(sessionId, 'logout');
+    await this.audit.record(
+      { ...ctx, actorId: session.userId },
+      { action: 'auth.logout', targetType: 'session', targetId: sessionId },
+    );
+  }
+
+  private async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
+      [sessionId, this.clock.now(), reason],
+    );
+  }
+
+  /** Verifies an access token (signature, expiry by the injected clock) and loads the caller of that live session. */
+  async authenticate(token: string | undefined): Promise<Principal & { tokenExpiresAt: number }> {
+    if (!token) throw new NotAuthenticated();
+    let claims: AccessClaims & { exp: number };
+    try {
+      claims = this.jwt.verify(token, {
+        secret: this.config.jwtSecret,
+        algorithms: ['HS256'],
+        clockTimestamp: this.nowSeconds(),
+      });
+    } catch {
+      throw invalidToken();
+    }
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw invalidToken();
+    if (!/^[0-9a-f-]{36}$/.test(claims.sub) || !/^[0-9a-f-]{36}$/.test(claims.sid)) throw invalidToken();
+    const principal = await this.repo.principalForSession(claims.sub, claims.sid, this.clock.now());
+    if (!principal) throw invalidToken();
+    return { ...principal, tokenExpiresAt: claims.exp * 1000 };
+  }
+}

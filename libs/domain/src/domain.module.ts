@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthSession, NetworkMembership, User } from './accounts/account.entities.js';
+import { AccountAccessPolicy } from './accounts/account-access.policy.js';
+import { AccountsRepository } from './accounts/accounts.repository.js';
+import { AccountsService } from './accounts/accounts.service.js';
+import { AuthService } from './accounts/auth.service.js';
+import { AuditService } from './audit/audit.service.js';
+import { DomainEvents } from './common/domain-events.js';
+import { PresidencyRepository } from './presidency/presidency.repository.js';
+import { PresidencyService } from './presidency/presidency.service.js';
+import { Country, Network, Organization } from './reference/reference.entities.js';
+import { ReferenceDataService } from './reference/reference-data.service.js';
+
+const providers = [
+  AccountAccessPolicy,
+  AccountsRepository,
+  AccountsService,
+  AuthService,
+  AuditService,
+  DomainEvents,
+  PresidencyRepository,
+  PresidencyService,
+  ReferenceDataService,
+];
+
+/** Every feature's services, repositories and policies; no HTTP, no socket.io. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, NetworkMembership, AuthSession, Country, Organization, Network]),
+    JwtModule.register({}),
+  ],
+  providers,
+  exports: providers,
+})
+export class DomainModule {}

@@ -1,0 +1,49 @@
+/** Reference data from DOMAIN.md, written idempotently at every start. */
+export const MEMBER_COUNTRIES: Array<[string, string, string]> = [
+  ['BZ', 'Belize', 'Belice'],
+  ['CA', 'Canada', 'Canadá'],
+  ['CR', 'Costa Rica', 'Costa Rica'],
+  ['DO', 'Dominican Republic', 'República Dominicana'],
+  ['SV', 'El Salvador', 'El Salvador'],
+  ['GT', 'Guatemala', 'Guatemala'],
+  ['HN', 'Honduras', 'Honduras'],
+  ['MX', 'Mexico', 'México'],
+  ['NI', 'Nicaragua', 'Nicaragua'],
+  ['PA', 'Panama', 'Panamá'],
+  ['US', 'United States', 'Estados Unidos'],
+];
+
+export const OBSERVER_COUNTRIES: Array<[string, string, string]> = [
+  ['AR', 'Argentina', 'Argentina'],
+  ['CO', 'Colombia', 'Colombia'],
+  ['EC', 'Ecuador', 'Ecuador'],
+  ['PE', 'Peru', 'Perú'],
+];
+
+export const ORGANIZATIONS: Array<[string, string, string]> = [
+  ['IOM', 'International Organization for Migration', 'Organización Internacional para las Migraciones'],
+  ['UNHCR', 'Office of the United Nations High Commissioner for Refugees', 'Alto Comisionado de las Naciones Unidas para los Refugiados'],
+  ['ECLAC-CELADE', 'ECLAC/CELADE', 'CEPAL/CELADE'],
+  ['RNCOM', 'Regional Network of Civil Organizations for Migration', 'Red Regional de Organizaciones Civiles para las Migraciones'],
+];
+
+export const NETWORK_SLUGS = ['smuggling-trafficking', 'consular-protection'] as const;
+export type NetworkSlug = (typeof NETWORK_SLUGS)[number];
+
+export const NETWORKS: Array<{ slug: NetworkSlug; en: string; es: string; casePrefix: string }> = [
+  {
+    slug: 'smuggling-trafficking',
+    en: 'Liaison Officer Network to Combat Migrant Smuggling and Trafficking',
+    es: 'Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito de Migrantes y la Trata de Personas',
+    casePrefix: 'ST',
+  },
+  {
+    slug: 'consular-protection',
+    en: 'Liaison Officer Network for Consular Protection',
+    es: 'Red de Funcionarios de Enlace de Protección Consular',
+    casePrefix: 'CP',
+  },
+];
+
+/** Each network starts with these channels, readable by every member of the network. */
+export const DEFAULT_CHANNELS = ['general', 'cases', 'follow-up', 'training'] as const;

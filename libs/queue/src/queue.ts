@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createPostgresBackend, Job, Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
+import { APP_CONFIG, AppConfig } from '#config';
+
+/** Queue names; each job payload carries ids, never documents. */
+export const QUEUES = {
+  health: 'health',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES] | string;
+
+/** Resolved by main before the Nest app is created: the PostgreSQL URL in use (embedded or DATABASE_URL). */
+export const DATABASE_URL_RESOLVED = Symbol('DATABASE_URL_RESOLVED');
+
+/**
+ * The BullMQ backend choice, made once from the configuration: REDIS_URL set → Redis (ioredis);
+ * unset → BullMQ's PostgreSQL backend on the service's own database (schema `bullmq`).
+ */
+@Injectable()
+export class QueueFactory implements OnApplicationShutdown {
+  private readonly logger = new Logger('Queue');
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private redis?: IORedis;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_URL_RESOLVED) private readonly databaseUrl: string,
+  ) {}
+
+  get backend(): 'redis' | 'postgres' {
+    return this.config.queueBackend;
+  }
+
+  private redisConnection(): IORedis {
+    this.redis ??= new IORedis(this.config.redisUrl!, { maxRetriesPerRequest: null, enableReadyCheck: true });
+    return this.redis;
+  }
+
+  private postgresConnection() {
+    return { connectionString: this.databaseUrl, migrate: true, schema: 'bullmq', max: 5 };
+  }
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q =
+        this.backend === 'redis'
+          ? new Queue(name, { connection: this.redisConnection(), prefix: 'enlace' } as QueueOptions)
+          : (new Queue(name, { connection: this.postgresConnection() } as any, createPostgresBackend as any) as Queue);
+      q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  worker<T = unknown>(name: QueueName, processor: Processor<T>, opts: Partial<WorkerOptions> = {}): Worker<T> {
+    const w =
+      this.backend === 'redis'
+        ? new Worker<T>(name, processor, {
+            connection: this.redisConnection().duplicate(),
+            prefix: 'enlace',
+            ...opts,
+          } as WorkerOptions)
+        : (new Worker<T>(
+            name,
+            processor,
+            { connection: this.postgresConnection(), ...opts } as any,
+            createPostgresBackend as any,
+          ) as Worker<T>);
+    w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
+    w.on('failed', (job: Job | undefined, e: Error) =>
+      this.logger.warn(`job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`),
+    );
+    this.workers.push(w as Worker);
+    return w;
+  }
+
+  /** Proves the backend answers: add a job, read it back, remove it. */
+  async roundTrip(timeoutMs = 3000): Promise<void> {
+    const q = this.queue(QUEUES.health);
+    const work = (async () => {
+      const job = await q.add('ping', { at: Date.now() }, { removeOnComplete: true, removeOnFail: true });
+      const read = await q.getJob(job.id!);
+      if (!read) throw new Error('the health job was not found after it was added');
+      await read.remove();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('queue round trip timed out')), timeoutMs);
+    });
+    try {
+      await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    if (this.redis) await this.redis.quit().catch(() => undefined);
+  }
+}
