@@ -6,9 +6,12 @@ import { AuthGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { PresidencyController } from './presidency/presidency.controller.js';
+import { MessagingApiModule } from './messaging/messaging-api.module.js';
+import { FollowUpsApiModule } from './follow-ups/follow-ups-api.module.js';
 
 /** HTTP and socket.io entry points: thin, they validate, authorise and call a domain service. */
 @Module({
+  imports: [MessagingApiModule, FollowUpsApiModule],
   controllers: [AuthController, AdminUsersController, PresidencyController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,9 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, Clock, ConfigModule, SystemClock } from '#config';
+import { type AppConfig, Clock, ConfigModule, SystemClock } from '#config';
 import { DatabaseModule } from '#database';
 import { DomainModule } from '#domain';
 import { QueueModule } from '#queue';
+import { RealtimeModule } from '#realtime';
+import { MailModule } from '#mail';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
 import { loggerParams } from './common/logging.js';
@@ -28,6 +30,8 @@ export class RootModule {
         DatabaseModule.forRoot(o.databaseUrl),
         QueueModule.forRoot(o.databaseUrl),
         DomainModule,
+        RealtimeModule,
+        MailModule,
         ...(o.api ? [ApiModule] : []),
         ...(o.worker ? [WorkerModule] : []),
       ],

@@ -1,12 +1,12 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { AppConfig, Clock } from '#config';
-import { EmbeddedDatabase, startEmbeddedPostgres } from '#database';
+import { type AppConfig, Clock } from '#config';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
 import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
 
 /** BullMQ processors (reminders, escalations, digests, notices). A Nest application context: no HTTP. */
 @Module({
-  providers: [],
+  imports: [FollowUpsWorkerModule],
 })
 export class WorkerModule {}

@@ -9,18 +9,20 @@ export class SystemClock extends Clock {
   }
 }
 
-/** A clock tests can set and advance. */
+/** Real time moved by an offset that tests set or advance; time keeps flowing, so timers and queues still work. */
 export class ManualClock extends Clock {
-  constructor(private current: Date = new Date()) {
+  private offsetMs = 0;
+  constructor(start?: Date) {
     super();
+    if (start) this.set(start);
   }
   now(): Date {
-    return new Date(this.current.getTime());
+    return new Date(Date.now() + this.offsetMs);
   }
   set(date: Date): void {
-    this.current = new Date(date.getTime());
+    this.offsetMs = date.getTime() - Date.now();
   }
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    this.offsetMs += ms;
   }
 }

@@ -12,6 +12,8 @@ import { PresidencyRepository } from './presidency/presidency.repository.js';
 import { PresidencyService } from './presidency/presidency.service.js';
 import { Country, Network, Organization } from './reference/reference.entities.js';
 import { ReferenceDataService } from './reference/reference-data.service.js';
+import { MessagingDomainModule } from './messaging/messaging.module.js';
+import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -31,8 +33,10 @@ const providers = [
   imports: [
     TypeOrmModule.forFeature([User, NetworkMembership, AuthSession, Country, Organization, Network]),
     JwtModule.register({}),
+    MessagingDomainModule,
+    FollowUpsDomainModule,
   ],
   providers,
-  exports: providers,
+  exports: [...providers, MessagingDomainModule, FollowUpsDomainModule],
 })
 export class DomainModule {}

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DATABASE_URL_RESOLVED, QueueFactory } from './queue.js';
 
 @Global()

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { createPostgresBackend, Job, Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { createPostgresBackend, Job, type Processor, Queue, type QueueOptions, Worker, type WorkerOptions } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '#config';
+import { APP_CONFIG, type AppConfig } from '#config';
 
 /** Queue names; each job payload carries ids, never documents. */
 export const QUEUES = {

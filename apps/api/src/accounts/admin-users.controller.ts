@@ -1,15 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import {
-  AccountAccessPolicy,
-  AccountsService,
-  AuditService,
-  NotAllowed,
-  Principal,
-  PresidencyService,
-  RequestContext,
-  isAdmin,
-} from '#domain';
+import { AccountAccessPolicy, AccountsService, AuditService, NotAllowed, type Principal, PresidencyService, type RequestContext, isAdmin } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { CreateUserDto, SetMembershipsDto } from './admin-users.dto.js';
 import { userView } from './user.view.js';

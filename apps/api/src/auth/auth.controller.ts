@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthService, Principal, PresidencyService, RequestContext } from '#domain';
+import { AuthService, type Principal, PresidencyService, type RequestContext } from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
 import { userView } from '../accounts/user.view.js';
 import { LoginDto, RefreshDto } from './auth.dto.js';

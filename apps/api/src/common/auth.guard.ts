@@ -1,7 +1,7 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuthService, Principal, RequestContext } from '#domain';
+import { AuthService, type Principal, type RequestContext } from '#domain';
 
 export const IS_PUBLIC = 'enlace:public';
 /** A route that needs no access token (login, health, feeds with their own token). */

@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidationFailed, ErrorDetail } from '#domain';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationFailed, type ErrorDetail } from '#domain';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   const out: ErrorDetail[] = [];

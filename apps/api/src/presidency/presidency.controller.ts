@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
-import { AccountAccessPolicy, Principal, PresidencyService, RequestContext } from '#domain';
+import { AccountAccessPolicy, type Principal, PresidencyService, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 
 export class PresidencyTermDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotAllowed } from '../common/domain-error.js';
-import { isAdmin, isStaff, Principal } from './principal.js';
+import { isAdmin, isStaff, type Principal } from './principal.js';
 
 /** Who may administer accounts, memberships and PPT terms: the Technical Secretariat and admins. */
 @Injectable()

@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, Inject } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '#config';
-import { AuditService, RequestContext } from '../audit/audit.service.js';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid, NotFound, ValidationFailed } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';

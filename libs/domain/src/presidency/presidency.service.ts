@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '#config';
-import { AuditService, RequestContext } from '../audit/audit.service.js';
+import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid } from '../common/domain-error.js';
-import { isOfficerAnywhere, Principal } from '../accounts/principal.js';
-import { PresidencyRepository, PresidencyTerm } from './presidency.repository.js';
+import { isOfficerAnywhere, type Principal } from '../accounts/principal.js';
+import { PresidencyRepository, type PresidencyTerm } from './presidency.repository.js';
 
 const CACHE_MS = 5_000;
 

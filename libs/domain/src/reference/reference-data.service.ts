@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFAULT_CHANNELS, MEMBER_COUNTRIES, NETWORKS, OBSERVER_COUNTRIES, ORGANIZATIONS } from './reference-data.js';
 
