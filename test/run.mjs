@@ -18,7 +18,7 @@ mkdirSync('.test-tmp', { recursive: true });
 const out = '.test-tmp/jest-results.json';
 const status = run(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--runInBand', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
+  ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--runInBand', '--forceExit', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
 );
 let passed = 0;
 let failed = 0;

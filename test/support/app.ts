@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,12 +39,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     ROLE: options.role ?? 'all',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'debug',
     ...(options.redis ? { REDIS_URL: TEST_REDIS_URL } : {}),
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock(new Date());
-  const runtime = await startRuntime(config, { clock });
+  const runtime = await startRuntime(config, { clock, logFile: testLogFile('app') });
   return {
     url: runtime.url ?? '',
     runtime,
@@ -55,4 +56,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await db.drop();
     },
   };
+}
+
+/** Where a test's service logs go: every file under .test-tmp/logs is scanned for secrets by the last suite. */
+export const TEST_LOG_DIR = join(process.cwd(), '.test-tmp', 'logs');
+export function testLogFile(kind: string): string {
+  return join(TEST_LOG_DIR, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}.log`);
 }

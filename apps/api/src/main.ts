@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '#config';
-import { startRuntime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** Entry point of the service: ROLE=all (default) runs API and worker in this process, ROLE=api or ROLE=worker one. */
 export async function main(roleOverride?: 'worker'): Promise<void> {
@@ -16,8 +16,10 @@ export async function main(roleOverride?: 'worker'): Promise<void> {
     }
     throw error;
   }
-  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  let runtime: Runtime;
   try {
+    // loaded after the configuration is known to be valid, so a bad value fails fast
+    const { startRuntime } = await import('./runtime.js');
     runtime = await startRuntime(config);
   } catch (error: any) {
     process.stderr.write(`Enlace could not start: ${error?.message ?? String(error)}\n`);

@@ -16,6 +16,8 @@ export interface RootOptions {
   clock?: Clock;
   api: boolean;
   worker: boolean;
+  /** Tests write each app's logs to a file, to check that no secret reaches them. */
+  logFile?: string;
 }
 
 /** One build, three shapes: API + worker (ROLE=all), API alone, worker alone. */
@@ -26,7 +28,7 @@ export class RootModule {
       module: RootModule,
       imports: [
         ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
-        LoggerModule.forRoot(loggerParams(o.config)),
+        LoggerModule.forRoot(loggerParams(o.config, o.logFile)),
         DatabaseModule.forRoot(o.databaseUrl),
         QueueModule.forRoot(o.databaseUrl),
         DomainModule,

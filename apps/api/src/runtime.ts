@@ -23,8 +23,11 @@ export interface Runtime {
 export const JSON_BODY_LIMIT = '256kb';
 
 /** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
-export async function startRuntime(config: AppConfig, options: { clock?: Clock } = {}): Promise<Runtime> {
-  const boot = pino({ level: config.logLevel, redact: REDACT_PATHS, base: { context: 'Bootstrap' } });
+export async function startRuntime(config: AppConfig, options: { clock?: Clock; logFile?: string } = {}): Promise<Runtime> {
+  const boot = pino(
+    { level: config.logLevel, redact: REDACT_PATHS, base: { context: 'Bootstrap' } },
+    options.logFile ? pino.destination({ dest: options.logFile, sync: true, mkdir: true }) : undefined,
+  );
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -33,7 +36,7 @@ export async function startRuntime(config: AppConfig, options: { clock?: Clock }
   }
   const api = config.role !== 'worker';
   const worker = config.role !== 'api';
-  const root = RootModule.forRoot({ config, databaseUrl, clock: options.clock, api, worker });
+  const root = RootModule.forRoot({ config, databaseUrl, clock: options.clock, api, worker, logFile: options.logFile });
   let app: INestApplication | INestApplicationContext | undefined;
   try {
     if (api) {

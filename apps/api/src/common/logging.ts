@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import pino from 'pino';
 import type { AppConfig } from '#config';
 
 /** Query parameters that carry secrets (calendar and confirmation tokens): never logged. */
@@ -18,9 +19,8 @@ export const REDACT_PATHS = [
   '*.jwtSecret',
 ];
 
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
+export function loggerParams(config: AppConfig, logFile?: string): Params {
+  const options: NonNullable<Exclude<Params['pinoHttp'], unknown[]>> = {
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       genReqId: (req: IncomingMessage, res) => {
@@ -35,6 +35,6 @@ export function loggerParams(config: AppConfig): Params {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/api/health' },
-    },
   };
+  return { pinoHttp: logFile ? [options, pino.destination({ dest: logFile, sync: true, mkdir: true })] : options };
 }

@@ -59,7 +59,7 @@ export class AccountsService implements OnApplicationBootstrap {
     try {
       if (await this.repo.anyAdmin()) return;
       const user = await this.createUser(
-        { actorId: null },
+        { actorId: null, requestId: 'startup:admin-bootstrap' },
         {
           email: adminEmail,
           password: adminPassword,

@@ -1,0 +1,48 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Queues of the follow-up feature (issue 3). */
+export const FOLLOW_UP_QUEUES = {
+  /** `reminder` and `escalation` jobs: claim the deliveries, emit the socket events, post the channel message. */
+  reminders: 'follow-up-reminders',
+  /** `reminder-emails` and `handover-emails` jobs: send the emails of one reminder (or handover), one by one. */
+  emails: 'follow-up-emails',
+  /** The PPT handover tick and the follow-up reconcile tick (job schedulers). */
+  presidency: 'presidency',
+} as const;
+
+export interface ReminderJobData {
+  followUpId: string;
+  /** ISO 8601 duration relative to dueAt, as the PPT wrote it (e.g. `-P1D`). */
+  offset: string;
+  /** The item's dueAt version the job was scheduled for; a job of an older version does nothing. */
+  version: number;
+}
+
+export interface EscalationJobData {
+  followUpId: string;
+  version: number;
+  /** 1 for the first escalation (dueAt + escalateEvery), 2 for the next, ... */
+  seq: number;
+}
+
+export type FollowUpEmailJobData =
+  | { kind: 'reminder'; followUpId: string; reminder: string }
+  | { kind: 'handover'; startsOn: string };
+
+/**
+ * Job ids: adding a job whose id exists is a no-op (both backends). BullMQ refuses ':' in custom ids, hence '.'.
+ */
+export const followUpJobIds = {
+  reminder: (d: ReminderJobData) => `reminder.${d.followUpId}.${d.offset}.v${d.version}`,
+  escalation: (d: EscalationJobData) => `escalation.${d.followUpId}.v${d.version}.${d.seq}`,
+  reminderEmails: (followUpId: string, reminder: string) => `emails.${followUpId}.${reminder.replace(/[:/]/g, '.')}`,
+  handoverEmails: (startsOn: string) => `handover-emails.${startsOn}`,
+};
+
+/** Kept long enough that a re-add of a finished job id stays a no-op; retried with backoff when a step fails. */
+export const FOLLOW_UP_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 14 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
