@@ -8,7 +8,7 @@ import type { Runtime } from './runtime.js';
 export async function main(roleOverride?: 'worker'): Promise<void> {
   let config;
   try {
-    config = loadConfig(roleOverride ? { ...process.env, ROLE: roleOverride } : process.env);
+    config = loadConfig(undefined, roleOverride ? { ROLE: roleOverride } : {});
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 
@@ -90,21 +90,26 @@ function firstIssue(error: z.ZodError): string {
   return `Invalid configuration: ${name} ${issue.message}`;
 }
 
+/**
+ * JWT_SECRET unset: generated once and kept in DATA_DIR. Created exclusively, so processes sharing DATA_DIR
+ * (API replicas and the worker on one volume) all end up with the same secret.
+ */
 function loadOrCreateSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) {
-    const secret = readFileSync(file, 'utf8').trim();
-    if (secret.length >= 32) return secret;
-  }
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  try {
+    writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error: any) {
+    if (error.code !== 'EEXIST') throw new ConfigError(`Invalid configuration: DATA_DIR cannot be written (${error.code})`);
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new ConfigError(`Invalid configuration: DATA_DIR holds a jwt-secret shorter than 32 characters`);
   return secret;
 }
 
 /** Validates the environment; throws ConfigError with one line naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = schema.safeParse(env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
+  const parsed = schema.safeParse({ ...env, ...overrides });
   if (!parsed.success) throw new ConfigError(firstIssue(parsed.error));
   const v = parsed.data;
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, '');

@@ -1,0 +1,182 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { createInterface } from 'node:readline';
+import { userInfo } from 'node:os';
+import { ConfigError, loadConfig, type AppConfig } from '#config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '#database';
+import {
+  AccountsService,
+  DomainError,
+  NETWORK_SLUGS,
+  PresidencyService,
+  type MembershipRole,
+  type Principal,
+  type RequestContext,
+} from '#domain';
+import { RootModule } from './root.module.js';
+
+/**
+ * The operator CLI: `npm run cli -- --help`. It runs against the same database as the service (with the embedded
+ * default it connects to the running service's server, or starts the server for the duration of the command).
+ */
+const ctx: RequestContext = { actorId: null, ip: null, requestId: `cli:${userInfo().username}` };
+
+function parseMembership(value: string, previous: Array<{ network: string; role: MembershipRole }> = []) {
+  const [network, role = 'officer'] = value.split(':');
+  if (!(NETWORK_SLUGS as readonly string[]).includes(network) || !['officer', 'observer'].includes(role)) {
+    throw new Error(`--member takes <network>:<officer|observer> with network one of ${NETWORK_SLUGS.join(', ')}`);
+  }
+  return [...previous, { network, role: role as MembershipRole }];
+}
+
+async function readSecret(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of rl) {
+    rl.close();
+    return line.trim();
+  }
+  throw new Error('no password given on standard input');
+}
+
+async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) => process.stderr.write(`${line}\n`));
+    databaseUrl = embedded.url;
+  }
+  const app = await NestFactory.createApplicationContext(
+    RootModule.forRoot({ config: { ...config, logLevel: 'warn', adminEmail: undefined }, databaseUrl, api: false, worker: false }),
+    { logger: ['error', 'warn'] },
+  );
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+    await embedded?.stop();
+  }
+}
+
+function summary(u: Principal) {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    country: u.country,
+    organization: u.organization,
+    locale: u.locale,
+    timezone: u.timezone,
+    roles: u.roles,
+    memberships: u.memberships.map(({ network, role }) => `${network}:${role}`),
+  };
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+const program = new Command()
+  .name('enlace')
+  .description('Enlace operator commands: accounts, memberships and the Presidency Pro-Tempore (PPT) term')
+  .showHelpAfterError();
+
+program
+  .command('user:create')
+  .description('create an account (the password is read from standard input when --password is not given)')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <displayName>')
+  .option('--password <password>')
+  .option('--country <code>', 'ISO 3166 alpha-2 country code, e.g. GT')
+  .option('--organization <code>', 'observer organization: IOM, UNHCR, ECLAC-CELADE, RNCOM')
+  .addOption(new Option('--locale <locale>').choices(['en', 'es']).default('en'))
+  .option('--timezone <tz>', 'IANA time zone', 'UTC')
+  .addOption(new Option('--role <role...>', 'system roles').choices(['admin', 'secretariat']))
+  .option('--member <network:role>', 'a network membership, repeatable', parseMembership, [])
+  .action(async (o) => {
+    const password = o.password ?? (await readSecret('password: '));
+    if (password.length < 12) throw new Error('the password must be at least 12 characters');
+    await withContext(async (app) => {
+      const user = await app.get(AccountsService).createUser(ctx, {
+        email: o.email,
+        password,
+        displayName: o.name,
+        country: o.country ?? null,
+        organization: o.organization ?? null,
+        locale: o.locale,
+        timezone: o.timezone,
+        roles: o.role ?? [],
+        memberships: o.member,
+      });
+      print(summary(user));
+    });
+  });
+
+program
+  .command('user:memberships')
+  .description("replace a user's network memberships (none given: remove them all)")
+  .argument('<email>')
+  .option('--member <network:role>', 'a network membership, repeatable', parseMembership, [])
+  .action(async (email: string, o) => {
+    await withContext(async (app) => {
+      const accounts = app.get(AccountsService);
+      const id = await accounts.findIdByEmail(email);
+      if (!id) throw new Error(`no account with the email ${email}`);
+      const user = await accounts.setMemberships(ctx, id, o.member);
+      print(summary(user));
+    });
+  });
+
+program
+  .command('users:list')
+  .description('list accounts with their country, roles and memberships')
+  .action(async () => {
+    await withContext(async (app) => {
+      const users = await app.get(AccountsService).list();
+      print(users.map(summary));
+    });
+  });
+
+program
+  .command('presidency:set')
+  .description('set the PPT term of a member country (whole days, inclusive)')
+  .requiredOption('--country <code>')
+  .requiredOption('--from <YYYY-MM-DD>')
+  .requiredOption('--to <YYYY-MM-DD>')
+  .action(async (o) => {
+    await withContext(async (app) => {
+      print(await app.get(PresidencyService).setTerm(ctx, { country: o.country, startsOn: o.from, endsOn: o.to }));
+    });
+  });
+
+program
+  .command('presidency:show')
+  .description('show the current term and every term on record')
+  .action(async () => {
+    await withContext(async (app) => {
+      const presidency = app.get(PresidencyService);
+      print({ current: await presidency.currentTerm(), terms: await presidency.terms() });
+    });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof DomainError) {
+    const details = error.details?.map((d) => `${d.field ? `${d.field}: ` : ''}${d.message}`).join('; ');
+    process.stderr.write(`error: ${error.message}${details ? ` (${details})` : ''}\n`);
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

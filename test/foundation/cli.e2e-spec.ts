@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createTestDatabase, TEST_JWT_SECRET } from '../support/env.js';
+
+const CLI = join(process.cwd(), 'dist', 'apps', 'api', 'src', 'cli.js');
+
+describe('the operator CLI (npm run cli)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const cli = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET },
+      input,
+      encoding: 'utf8',
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('lists its commands', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['user:create', 'user:memberships', 'users:list', 'presidency:set', 'presidency:show']) {
+      expect(help.stdout).toContain(command);
+    }
+  });
+
+  it('creates users (password from stdin), sets memberships and the PPT term, and audits it all', async () => {
+    const created = cli(
+      ['user:create', '--email', 'Ana@Example.org', '--name', 'Ana', '--country', 'GT', '--locale', 'es', '--member', 'consular-protection:officer'],
+      'a-long-password-123\n',
+    );
+    expect(created.stderr).not.toContain('error');
+    expect(created.status).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ email: 'ana@example.org', memberships: ['consular-protection:officer'] });
+
+    const set = cli(['user:memberships', 'ana@example.org', '--member', 'smuggling-trafficking:observer']);
+    expect(set.status).toBe(0);
+    expect(JSON.parse(set.stdout).memberships).toEqual(['smuggling-trafficking:observer']);
+
+    const term = cli(['presidency:set', '--country', 'GT', '--from', '2026-01-01', '--to', '2026-12-31']);
+    expect(term.status).toBe(0);
+    expect(JSON.parse(term.stdout)).toMatchObject({ country: 'GT', startsOn: '2026-01-01', endsOn: '2026-12-31' });
+
+    const bad = cli(['presidency:set', '--country', 'AR', '--from', '2027-01-01', '--to', '2027-12-31']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/error: .*country/);
+
+    const badMember = cli(['user:memberships', 'ana@example.org', '--member', 'nowhere:officer']);
+    expect(badMember.status).not.toBe(0);
+
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const { rows } = await c.query(`SELECT action, request_id FROM audit_log ORDER BY id`);
+    await c.end();
+    expect(rows.map((r) => r.action)).toEqual(['account.created', 'membership.set', 'membership.set', 'presidency.term.set']);
+    expect(rows.every((r) => r.request_id.startsWith('cli:'))).toBe(true);
+  });
+});
