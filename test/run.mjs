@@ -16,10 +16,16 @@ if (run('npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
 }
 mkdirSync('.test-tmp', { recursive: true });
 const out = '.test-tmp/jest-results.json';
-const status = run(
-  process.execPath,
-  ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--runInBand', '--forceExit', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
-);
+const status = run(process.execPath, [
+  '--experimental-vm-modules',
+  '--no-warnings',
+  'node_modules/jest/bin/jest.js',
+  '--runInBand',
+  '--forceExit',
+  '--json',
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+]);
 let passed = 0;
 let failed = 0;
 try {

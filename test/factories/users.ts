@@ -63,6 +63,15 @@ export async function createUser(admin: Http, spec: UserSpec = {}): Promise<Test
 }
 
 /** An officer of a country in one or more networks. */
-export function officer(admin: Http, country: string, networks: string[] = ['smuggling-trafficking'], extra: UserSpec = {}) {
-  return createUser(admin, { country, memberships: networks.map((network) => ({ network, role: 'officer' })), ...extra });
+export function officer(
+  admin: Http,
+  country: string,
+  networks: string[] = ['smuggling-trafficking'],
+  extra: UserSpec = {},
+) {
+  return createUser(admin, {
+    country,
+    memberships: networks.map((network) => ({ network, role: 'officer' })),
+    ...extra,
+  });
 }

@@ -56,7 +56,10 @@ describe('auth and accounts (real PostgreSQL)', () => {
   it('answers a wrong password and an unknown email the same way', async () => {
     const u = await officer(admin, 'MX');
     const wrong = await anon.post('/api/auth/login', { email: u.email, password: 'not-the-password' });
-    const unknown = await anon.post('/api/auth/login', { email: 'nobody@enlace.test', password: 'not-the-password' });
+    const unknown = await anon.post('/api/auth/login', {
+      email: 'nobody@enlace.test',
+      password: 'not-the-password',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -106,7 +109,9 @@ describe('auth and accounts (real PostgreSQL)', () => {
     const u = await officer(admin, 'NI');
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await anon.post('/api/auth/login', { email: u.email, password: 'wrong-password' })).status);
+      statuses.push(
+        (await anon.post('/api/auth/login', { email: u.email, password: 'wrong-password' })).status,
+      );
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
@@ -135,7 +140,11 @@ describe('auth and accounts (real PostgreSQL)', () => {
     expect((await sec.http.post('/api/admin/users', body)).status).toBe(201);
     expect((await sec.http.post('/api/admin/users', body)).status).toBe(409);
     // a secretariat member cannot grant system roles
-    const grant = await sec.http.post('/api/admin/users', { ...body, email: 'x@enlace.test', roles: ['admin'] });
+    const grant = await sec.http.post('/api/admin/users', {
+      ...body,
+      email: 'x@enlace.test',
+      roles: ['admin'],
+    });
     expect(grant.status).toBe(403);
 
     const malformed = await admin.post('/api/admin/users', {
@@ -149,27 +158,56 @@ describe('auth and accounts (real PostgreSQL)', () => {
     expect(malformed.body.error.code).toBe('VALIDATION_FAILED');
     const fields = malformed.body.error.details.map((d: any) => d.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['email', 'password', 'displayName', 'locale', 'memberships.0.network', 'memberships.0.role']),
+      expect.arrayContaining([
+        'email',
+        'password',
+        'displayName',
+        'locale',
+        'memberships.0.network',
+        'memberships.0.role',
+      ]),
     );
 
-    const unknownField = await admin.post('/api/admin/users', { ...body, email: 'y@enlace.test', isBoss: true });
+    const unknownField = await admin.post('/api/admin/users', {
+      ...body,
+      email: 'y@enlace.test',
+      isBoss: true,
+    });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.error.details).toEqual([expect.objectContaining({ field: 'isBoss' })]);
 
-    const badJson = await admin.request('POST', '/api/admin/users', '{"email": ', { 'content-type': 'application/json' });
+    const badJson = await admin.request('POST', '/api/admin/users', '{"email": ', {
+      'content-type': 'application/json',
+    });
     expect(badJson.status).toBe(400);
     expect(badJson.body.error.code).toBe('INVALID_JSON');
 
-    const badTz = await admin.post('/api/admin/users', { ...body, email: 'z@enlace.test', timezone: 'Mars/Olympus' });
+    const badTz = await admin.post('/api/admin/users', {
+      ...body,
+      email: 'z@enlace.test',
+      timezone: 'Mars/Olympus',
+    });
     expect(badTz.status).toBe(400);
     expect(badTz.body.error.details).toEqual([expect.objectContaining({ field: 'timezone' })]);
     // nothing was stored by the rejected calls
     const users = await admin.get('/api/admin/users');
-    expect(users.body.map((u: any) => u.email)).not.toEqual(expect.arrayContaining(['y@enlace.test', 'z@enlace.test']));
+    expect(users.body.map((u: any) => u.email)).not.toEqual(
+      expect.arrayContaining(['y@enlace.test', 'z@enlace.test']),
+    );
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const res = await anon.post('/api/auth/login', { email: 'a@b.org', password: 'x'.repeat(300_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('answers errors in Spanish when asked', async () => {
-    const res = await anon.post('/api/auth/login', { email: 'nobody@enlace.test', password: 'x' }, { 'accept-language': 'es' });
+    const res = await anon.post(
+      '/api/auth/login',
+      { email: 'nobody@enlace.test', password: 'x' },
+      { 'accept-language': 'es' },
+    );
     expect(res.body.error.message).toBe('Correo electrónico o contraseña incorrectos.');
   });
 

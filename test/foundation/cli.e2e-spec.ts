@@ -24,19 +24,40 @@ describe('the operator CLI (npm run cli)', () => {
   it('lists its commands', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const command of ['user:create', 'user:memberships', 'users:list', 'presidency:set', 'presidency:show']) {
+    for (const command of [
+      'user:create',
+      'user:memberships',
+      'users:list',
+      'presidency:set',
+      'presidency:show',
+    ]) {
       expect(help.stdout).toContain(command);
     }
   });
 
   it('creates users (password from stdin), sets memberships and the PPT term, and audits it all', async () => {
     const created = cli(
-      ['user:create', '--email', 'Ana@Example.org', '--name', 'Ana', '--country', 'GT', '--locale', 'es', '--member', 'consular-protection:officer'],
+      [
+        'user:create',
+        '--email',
+        'Ana@Example.org',
+        '--name',
+        'Ana',
+        '--country',
+        'GT',
+        '--locale',
+        'es',
+        '--member',
+        'consular-protection:officer',
+      ],
       'a-long-password-123\n',
     );
     expect(created.stderr).not.toContain('error');
     expect(created.status).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ email: 'ana@example.org', memberships: ['consular-protection:officer'] });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      email: 'ana@example.org',
+      memberships: ['consular-protection:officer'],
+    });
 
     const set = cli(['user:memberships', 'ana@example.org', '--member', 'smuggling-trafficking:observer']);
     expect(set.status).toBe(0);
@@ -44,7 +65,11 @@ describe('the operator CLI (npm run cli)', () => {
 
     const term = cli(['presidency:set', '--country', 'GT', '--from', '2026-01-01', '--to', '2026-12-31']);
     expect(term.status).toBe(0);
-    expect(JSON.parse(term.stdout)).toMatchObject({ country: 'GT', startsOn: '2026-01-01', endsOn: '2026-12-31' });
+    expect(JSON.parse(term.stdout)).toMatchObject({
+      country: 'GT',
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+    });
 
     const bad = cli(['presidency:set', '--country', 'AR', '--from', '2027-01-01', '--to', '2027-12-31']);
     expect(bad.status).toBe(1);
@@ -57,7 +82,12 @@ describe('the operator CLI (npm run cli)', () => {
     await c.connect();
     const { rows } = await c.query(`SELECT action, request_id FROM audit_log ORDER BY id`);
     await c.end();
-    expect(rows.map((r) => r.action)).toEqual(['account.created', 'membership.set', 'membership.set', 'presidency.term.set']);
+    expect(rows.map((r) => r.action)).toEqual([
+      'account.created',
+      'membership.set',
+      'membership.set',
+      'presidency.term.set',
+    ]);
     expect(rows.every((r) => r.request_id.startsWith('cli:'))).toBe(true);
   });
 });

@@ -69,17 +69,39 @@ describe('PPT terms and the audit log', () => {
     });
     expect(overlap.status).toBe(409);
     expect(overlap.body.error.code).toBe('PRESIDENCY_OVERLAP');
-    const observer = await admin.put('/api/admin/presidency', { country: 'AR', startsOn: '2040-01-01', endsOn: '2040-12-31' });
+    const observer = await admin.put('/api/admin/presidency', {
+      country: 'AR',
+      startsOn: '2040-01-01',
+      endsOn: '2040-12-31',
+    });
     expect(observer.status).toBe(400);
-    const badDate = await admin.put('/api/admin/presidency', { country: 'HN', startsOn: '2040-02-30', endsOn: '2040-12-31' });
+    const badDate = await admin.put('/api/admin/presidency', {
+      country: 'HN',
+      startsOn: '2040-02-30',
+      endsOn: '2040-12-31',
+    });
     expect(badDate.status).toBe(400);
-    const reversed = await admin.put('/api/admin/presidency', { country: 'HN', startsOn: '2040-12-31', endsOn: '2040-01-01' });
+    const reversed = await admin.put('/api/admin/presidency', {
+      country: 'HN',
+      startsOn: '2040-12-31',
+      endsOn: '2040-01-01',
+    });
     expect(reversed.status).toBe(400);
-    const byOfficer = await gt.http.put('/api/admin/presidency', { country: 'GT', startsOn: '2041-01-01', endsOn: '2041-12-31' });
+    const byOfficer = await gt.http.put('/api/admin/presidency', {
+      country: 'GT',
+      startsOn: '2041-01-01',
+      endsOn: '2041-12-31',
+    });
     expect(byOfficer.status).toBe(403);
     const sec = await createUser(admin, { roles: ['secretariat'] });
     expect(
-      (await sec.http.put('/api/admin/presidency', { country: 'HN', startsOn: '2041-01-01', endsOn: '2041-12-31' })).status,
+      (
+        await sec.http.put('/api/admin/presidency', {
+          country: 'HN',
+          startsOn: '2041-01-01',
+          endsOn: '2041-12-31',
+        })
+      ).status,
     ).toBe(200);
   });
 
@@ -92,9 +114,13 @@ describe('PPT terms and the audit log', () => {
     expect(changed.body.memberships).toEqual([{ network: 'smuggling-trafficking', role: 'observer' }]);
     await new Http(app.url).post('/api/auth/login', { email: user.email, password: 'wrong-password-x' });
 
-    const { rows } = await db.query(`SELECT action, target_id, actor_id, request_id FROM audit_log ORDER BY id`);
+    const { rows } = await db.query(
+      `SELECT action, target_id, actor_id, request_id FROM audit_log ORDER BY id`,
+    );
     const actions = (target: string) => rows.filter((r) => r.target_id === target).map((r) => r.action);
-    expect(actions(user.id)).toEqual(expect.arrayContaining(['account.created', 'membership.set', 'auth.login']));
+    expect(actions(user.id)).toEqual(
+      expect.arrayContaining(['account.created', 'membership.set', 'auth.login']),
+    );
     expect(rows.filter((r) => r.target_id === user.id && r.action === 'membership.set')).toHaveLength(2);
     expect(actions(user.email)).toContain('auth.login.failed');
     expect(rows.some((r) => r.action === 'presidency.term.set')).toBe(true);

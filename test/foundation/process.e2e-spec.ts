@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createTestDatabase, flushTestRedis, TEST_JWT_SECRET, TEST_REDIS_URL } from '../support/env.js';
-import { freePort, MAIN, spawnService, waitHealthy, WORKER_MAIN, type ServiceProcess } from '../support/process.js';
+import {
+  freePort,
+  MAIN,
+  spawnService,
+  waitHealthy,
+  WORKER_MAIN,
+  type ServiceProcess,
+} from '../support/process.js';
 import { Http } from '../support/http.js';
 import { createUser, login, loginAdmin } from '../factories/users.js';
 
@@ -45,13 +52,16 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     await Promise.all(started.map((p) => p.stop('SIGKILL')));
   });
 
-
   it('is healthy within 15 s on a fresh data folder, keeps its data across restarts, and SIGTERM leaves no postgres', async () => {
     // first start: nothing but a port
     const first = await start();
     const health = await waitHealthy(first, 15_000);
     expect(health.ms).toBeLessThan(15_000);
-    expect(health.body).toMatchObject({ status: 'ok', checks: { database: 'ok', queue: 'ok' }, queueBackend: 'postgres' });
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      checks: { database: 'ok', queue: 'ok' },
+      queueBackend: 'postgres',
+    });
     const pid = parseInt(readFileSync(join(dataDir, 'postgres', 'data', 'postmaster.pid'), 'utf8'), 10);
     expect(alive(pid)).toBe(true);
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
@@ -62,8 +72,14 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     // second start: the admin is bootstrapped from the environment; create an officer
     const second = await start({ ADMIN_EMAIL: 'root@enlace.test', ADMIN_PASSWORD: 'root-password-123' });
     await waitHealthy(second, 15_000);
-    const admin = new Http(second.url, (await login(second.url, 'root@enlace.test', 'root-password-123')).accessToken);
-    const gt = await createUser(admin, { country: 'GT', memberships: [{ network: 'consular-protection', role: 'officer' }] });
+    const admin = new Http(
+      second.url,
+      (await login(second.url, 'root@enlace.test', 'root-password-123')).accessToken,
+    );
+    const gt = await createUser(admin, {
+      country: 'GT',
+      memberships: [{ network: 'consular-protection', role: 'officer' }],
+    });
     expect((await second.stop('SIGTERM')).code).toBe(0);
     expect(postgresProcessesFor(dataDir)).toEqual([]);
 
@@ -90,7 +106,6 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     expect(postgresProcessesFor(dataDir)).toEqual([]);
   });
 });
-
 
 describe('on the machine PostgreSQL and Redis (DATABASE_URL, REDIS_URL)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -122,7 +137,10 @@ describe('on the machine PostgreSQL and Redis (DATABASE_URL, REDIS_URL)', () => 
     const health = await waitHealthy(api, 15_000);
     expect(health.body).toMatchObject({ status: 'ok', queueBackend: 'redis' });
     const admin = await loginAdmin(api.url);
-    const user = await createUser(admin, { country: 'MX', memberships: [{ network: 'smuggling-trafficking', role: 'officer' }] });
+    const user = await createUser(admin, {
+      country: 'MX',
+      memberships: [{ network: 'smuggling-trafficking', role: 'officer' }],
+    });
     expect((await api.stop('SIGTERM')).code).toBe(0);
     expect((await worker.stop('SIGTERM')).code).toBe(0);
 
@@ -143,7 +161,10 @@ describe('on the machine PostgreSQL and Redis (DATABASE_URL, REDIS_URL)', () => 
       if (!res) await new Promise((r) => setTimeout(r, 100));
     }
     expect(res!.status).toBe(503);
-    expect(await res!.json()).toMatchObject({ status: 'unavailable', checks: { database: 'ok', queue: 'down' } });
+    expect(await res!.json()).toMatchObject({
+      status: 'unavailable',
+      checks: { database: 'ok', queue: 'down' },
+    });
     await api.stop('SIGTERM');
   });
 });

@@ -27,7 +27,9 @@ export interface TestAppOptions {
 
 /** The whole service in this jest process, on a fresh database of the machine's PostgreSQL, with an injectable clock. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const db = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   if (options.redis && !options.databaseUrl) await flushTestRedis();
   const dataDir = mkdtempSync(join(tmpdir(), 'enlace-test-'));
   const config = loadConfig({

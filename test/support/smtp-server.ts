@@ -91,7 +91,10 @@ export class TestSmtpServer {
   /** Messages whose text, HTML or subject contains `needle`. */
   matching(needle: string): ReceivedMail[] {
     return this.messages.filter(
-      (m) => (m.parsed.subject ?? '').includes(needle) || (m.parsed.text ?? '').includes(needle) || String(m.parsed.html || '').includes(needle),
+      (m) =>
+        (m.parsed.subject ?? '').includes(needle) ||
+        (m.parsed.text ?? '').includes(needle) ||
+        String(m.parsed.html || '').includes(needle),
     );
   }
 
@@ -101,7 +104,11 @@ export class TestSmtpServer {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`SMTP: timed out after ${timeoutMs} ms waiting for ${what} (${this.messages.length} received)`));
+        reject(
+          new Error(
+            `SMTP: timed out after ${timeoutMs} ms waiting for ${what} (${this.messages.length} received)`,
+          ),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         check,

@@ -26,7 +26,9 @@ const ctx: RequestContext = { actorId: null, ip: null, requestId: `cli:${userInf
 function parseMembership(value: string, previous: Array<{ network: string; role: MembershipRole }> = []) {
   const [network, role = 'officer'] = value.split(':');
   if (!(NETWORK_SLUGS as readonly string[]).includes(network) || !['officer', 'observer'].includes(role)) {
-    throw new Error(`--member takes <network>:<officer|observer> with network one of ${NETWORK_SLUGS.join(', ')}`);
+    throw new Error(
+      `--member takes <network>:<officer|observer> with network one of ${NETWORK_SLUGS.join(', ')}`,
+    );
   }
   return [...previous, { network, role: role as MembershipRole }];
 }
@@ -59,7 +61,12 @@ async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>):
     databaseUrl = embedded.url;
   }
   const app = await NestFactory.createApplicationContext(
-    RootModule.forRoot({ config: { ...config, logLevel: 'warn', adminEmail: undefined }, databaseUrl, api: false, worker: false }),
+    RootModule.forRoot({
+      config: { ...config, logLevel: 'warn', adminEmail: undefined },
+      databaseUrl,
+      api: false,
+      worker: false,
+    }),
     { logger: ['error', 'warn'] },
   );
   try {
@@ -157,7 +164,9 @@ program
   .requiredOption('--to <YYYY-MM-DD>')
   .action(async (o) => {
     await withContext(async (app) => {
-      print(await app.get(PresidencyService).setTerm(ctx, { country: o.country, startsOn: o.from, endsOn: o.to }));
+      print(
+        await app.get(PresidencyService).setTerm(ctx, { country: o.country, startsOn: o.from, endsOn: o.to }),
+      );
     });
   });
 

@@ -23,7 +23,10 @@ export interface Runtime {
 export const JSON_BODY_LIMIT = '256kb';
 
 /** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
-export async function startRuntime(config: AppConfig, options: { clock?: Clock; logFile?: string } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: AppConfig,
+  options: { clock?: Clock; logFile?: string } = {},
+): Promise<Runtime> {
   const boot = pino(
     { level: config.logLevel, redact: REDACT_PATHS, base: { context: 'Bootstrap' } },
     options.logFile ? pino.destination({ dest: options.logFile, sync: true, mkdir: true }) : undefined,
@@ -36,11 +39,21 @@ export async function startRuntime(config: AppConfig, options: { clock?: Clock; 
   }
   const api = config.role !== 'worker';
   const worker = config.role !== 'api';
-  const root = RootModule.forRoot({ config, databaseUrl, clock: options.clock, api, worker, logFile: options.logFile });
+  const root = RootModule.forRoot({
+    config,
+    databaseUrl,
+    clock: options.clock,
+    api,
+    worker,
+    logFile: options.logFile,
+  });
   let app: INestApplication | INestApplicationContext | undefined;
   try {
     if (api) {
-      const http = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
+      const http = await NestFactory.create<NestExpressApplication>(root, {
+        bufferLogs: true,
+        bodyParser: false,
+      });
       app = http;
       http.useLogger(http.get(Logger));
       http.disable('x-powered-by');
@@ -67,7 +80,9 @@ export async function startRuntime(config: AppConfig, options: { clock?: Clock; 
       const address = http.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      boot.info(`Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${config.queueBackend})`);
+      boot.info(
+        `Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${config.queueBackend})`,
+      );
       return runtime(http, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
     }
     const ctx = await NestFactory.createApplicationContext(root, { bufferLogs: true });

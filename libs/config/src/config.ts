@@ -100,15 +100,20 @@ function loadOrCreateSecret(dataDir: string): string {
   try {
     writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
   } catch (error: any) {
-    if (error.code !== 'EEXIST') throw new ConfigError(`Invalid configuration: DATA_DIR cannot be written (${error.code})`);
+    if (error.code !== 'EEXIST')
+      throw new ConfigError(`Invalid configuration: DATA_DIR cannot be written (${error.code})`);
   }
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new ConfigError(`Invalid configuration: DATA_DIR holds a jwt-secret shorter than 32 characters`);
+  if (secret.length < 32)
+    throw new ConfigError(`Invalid configuration: DATA_DIR holds a jwt-secret shorter than 32 characters`);
   return secret;
 }
 
 /** Validates the environment; throws ConfigError with one line naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Record<string, string> = {},
+): AppConfig {
   const parsed = schema.safeParse({ ...env, ...overrides });
   if (!parsed.success) throw new ConfigError(firstIssue(parsed.error));
   const v = parsed.data;

@@ -141,11 +141,14 @@ export async function startEmbeddedPostgres(
   const postmasterPid = readInt(join(pgdata, 'postmaster.pid'));
   const ownerPid = readInt(ownerFile);
   const storedPort = readInt(portFile);
-  const urlFor = (port: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+  const urlFor = (port: number) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
 
   if (postmasterPid && alive(postmasterPid) && storedPort) {
     if (ownerPid && ownerPid !== process.pid && alive(ownerPid)) {
-      log(`embedded PostgreSQL already served by process ${ownerPid} on port ${storedPort}; connecting to it`);
+      log(
+        `embedded PostgreSQL already served by process ${ownerPid} on port ${storedPort}; connecting to it`,
+      );
       return { url: urlFor(storedPort), owned: false, stop: async () => undefined };
     }
     // Left behind by an owner that died: stop it so this process starts and owns a clean server.

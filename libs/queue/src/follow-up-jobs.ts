@@ -26,8 +26,7 @@ export interface EscalationJobData {
 }
 
 export type FollowUpEmailJobData =
-  | { kind: 'reminder'; followUpId: string; reminder: string }
-  | { kind: 'handover'; startsOn: string };
+  { kind: 'reminder'; followUpId: string; reminder: string } | { kind: 'handover'; startsOn: string };
 
 /**
  * Job ids: adding a job whose id exists is a no-op (both backends). BullMQ refuses ':' in custom ids, hence '.'.
@@ -35,7 +34,8 @@ export type FollowUpEmailJobData =
 export const followUpJobIds = {
   reminder: (d: ReminderJobData) => `reminder.${d.followUpId}.${d.offset}.v${d.version}`,
   escalation: (d: EscalationJobData) => `escalation.${d.followUpId}.v${d.version}.${d.seq}`,
-  reminderEmails: (followUpId: string, reminder: string) => `emails.${followUpId}.${reminder.replace(/[:/]/g, '.')}`,
+  reminderEmails: (followUpId: string, reminder: string) =>
+    `emails.${followUpId}.${reminder.replace(/[:/]/g, '.')}`,
   handoverEmails: (startsOn: string) => `handover-emails.${startsOn}`,
 };
 

@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { createPostgresBackend, Job, type Processor, Queue, type QueueOptions, Worker, type WorkerOptions } from 'bullmq';
+import {
+  createPostgresBackend,
+  Job,
+  type Processor,
+  Queue,
+  type QueueOptions,
+  Worker,
+  type WorkerOptions,
+} from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#config';
 
@@ -49,14 +57,22 @@ export class QueueFactory implements OnApplicationShutdown {
       q =
         this.backend === 'redis'
           ? new Queue(name, { connection: this.redisConnection(), prefix: 'enlace' } as QueueOptions)
-          : (new Queue(name, { connection: this.postgresConnection() } as any, createPostgresBackend as any) as Queue);
+          : (new Queue(
+              name,
+              { connection: this.postgresConnection() } as any,
+              createPostgresBackend as any,
+            ) as Queue);
       q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
     return q;
   }
 
-  worker<T = unknown>(name: QueueName, processor: Processor<T>, opts: Partial<WorkerOptions> = {}): Worker<T> {
+  worker<T = unknown>(
+    name: QueueName,
+    processor: Processor<T>,
+    opts: Partial<WorkerOptions> = {},
+  ): Worker<T> {
     const w =
       this.backend === 'redis'
         ? new Worker<T>(name, processor, {
@@ -72,7 +88,9 @@ export class QueueFactory implements OnApplicationShutdown {
           ) as Worker<T>);
     w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
     w.on('failed', (job: Job | undefined, e: Error) =>
-      this.logger.warn(`job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`),
+      this.logger.warn(
+        `job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`,
+      ),
     );
     this.workers.push(w as Worker);
     return w;

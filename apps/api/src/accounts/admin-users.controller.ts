@@ -1,6 +1,15 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccountAccessPolicy, AccountsService, AuditService, NotAllowed, type Principal, PresidencyService, type RequestContext, isAdmin } from '#domain';
+import {
+  AccountAccessPolicy,
+  AccountsService,
+  AuditService,
+  NotAllowed,
+  type Principal,
+  PresidencyService,
+  type RequestContext,
+  isAdmin,
+} from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { CreateUserDto, SetMembershipsDto } from './admin-users.dto.js';
 import { userView } from './user.view.js';
@@ -51,6 +60,10 @@ export class AdminUsersController {
     @Query('limit') limit?: string,
   ) {
     if (!isAdmin(me)) throw new NotAllowed('Only an administrator can read the audit log.');
-    return this.audit.list({ action, targetId, limit: limit ? Math.max(1, parseInt(limit, 10) || 100) : 100 });
+    return this.audit.list({
+      action,
+      targetId,
+      limit: limit ? Math.max(1, parseInt(limit, 10) || 100) : 100,
+    });
   }
 }

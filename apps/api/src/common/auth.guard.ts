@@ -1,4 +1,10 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService, type Principal, type RequestContext } from '#domain';
@@ -17,7 +23,10 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers.authorization;
@@ -32,11 +41,17 @@ export const CurrentUser = createParamDecorator(
 );
 
 export function requestContext(req: Request): RequestContext {
-  return { actorId: (req as any).principal?.id ?? null, ip: req.ip ?? null, requestId: String((req as any).id ?? '') };
+  return {
+    actorId: (req as any).principal?.id ?? null,
+    ip: req.ip ?? null,
+    requestId: String((req as any).id ?? ''),
+  };
 }
 
 /** Who and where: actor, ip and request id for the audit log. */
-export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext & { userAgent?: string } => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  return { ...requestContext(req), userAgent: req.headers['user-agent'] };
-});
+export const Ctx = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): RequestContext & { userAgent?: string } => {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    return { ...requestContext(req), userAgent: req.headers['user-agent'] };
+  },
+);

@@ -43,7 +43,11 @@ export function toHttpError(
     const status = exception.getStatus();
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
     const english =
-      status === 404 ? 'The resource was not found.' : status === 429 ? 'Too many requests; try again later.' : exception.message;
+      status === 404
+        ? 'The resource was not found.'
+        : status === 429
+          ? 'Too many requests; try again later.'
+          : exception.message;
     return { status, body: { error: { code, message: localizeError(code, english, locale) } } };
   }
   // body-parser errors (invalid JSON, too large) carry a `type` and a status.
@@ -51,28 +55,46 @@ export function toHttpError(
   if (e?.type === 'entity.parse.failed') {
     return {
       status: 400,
-      body: { error: { code: 'INVALID_JSON', message: localizeError('INVALID_JSON', 'The request body is not valid JSON.', locale) } },
+      body: {
+        error: {
+          code: 'INVALID_JSON',
+          message: localizeError('INVALID_JSON', 'The request body is not valid JSON.', locale),
+        },
+      },
     };
   }
   if (e?.type === 'entity.too.large') {
     return {
       status: 413,
       body: {
-        error: { code: 'PAYLOAD_TOO_LARGE', message: localizeError('PAYLOAD_TOO_LARGE', 'The request is too large.', locale) },
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: localizeError('PAYLOAD_TOO_LARGE', 'The request is too large.', locale),
+        },
       },
     };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-    return { status: e.status, body: { error: { code: STATUS_CODES[e.status] ?? 'BAD_REQUEST', message: String(e.message) } } };
+    return {
+      status: e.status,
+      body: { error: { code: STATUS_CODES[e.status] ?? 'BAD_REQUEST', message: String(e.message) } },
+    };
   }
   const requestId = String((req as any).id ?? '');
-  logger.error({ err: exception, requestId, correlationId: requestId }, `unhandled error (correlation id ${requestId})`);
+  logger.error(
+    { err: exception, requestId, correlationId: requestId },
+    `unhandled error (correlation id ${requestId})`,
+  );
   return {
     status: 500,
     body: {
       error: {
         code: 'INTERNAL_ERROR',
-        message: localizeError('INTERNAL_ERROR', 'Internal error. Give the correlation id to support.', locale),
+        message: localizeError(
+          'INTERNAL_ERROR',
+          'Internal error. Give the correlation id to support.',
+          locale,
+        ),
       },
     },
   };

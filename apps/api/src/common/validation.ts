@@ -6,7 +6,10 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     for (const message of Object.values(e.constraints ?? {})) {
-      out.push({ field, message: message.startsWith(e.property) ? message.slice(e.property.length).trim() : message });
+      out.push({
+        field,
+        message: message.startsWith(e.property) ? message.slice(e.property.length).trim() : message,
+      });
     }
     if (e.children?.length) out.push(...flatten(e.children, field));
   }

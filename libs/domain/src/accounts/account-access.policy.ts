@@ -6,7 +6,8 @@ import { isAdmin, isStaff, type Principal } from './principal.js';
 @Injectable()
 export class AccountAccessPolicy {
   assertCanManageUsers(p: Principal): void {
-    if (!isStaff(p)) throw new NotAllowed('Only the Technical Secretariat or an administrator can manage accounts.');
+    if (!isStaff(p))
+      throw new NotAllowed('Only the Technical Secretariat or an administrator can manage accounts.');
   }
 
   /** Only an admin may grant the admin or secretariat roles. */
@@ -15,6 +16,7 @@ export class AccountAccessPolicy {
   }
 
   assertCanSetPresidency(p: Principal): void {
-    if (!isStaff(p)) throw new NotAllowed('Only the Technical Secretariat or an administrator can set the PPT term.');
+    if (!isStaff(p))
+      throw new NotAllowed('Only the Technical Secretariat or an administrator can set the PPT term.');
   }
 }

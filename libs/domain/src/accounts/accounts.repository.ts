@@ -31,7 +31,10 @@ export class AccountsRepository {
     return manager ?? this.dataSource.manager;
   }
 
-  async principalById(id: string, manager?: EntityManager): Promise<(Principal & { disabledAt: Date | null }) | null> {
+  async principalById(
+    id: string,
+    manager?: EntityManager,
+  ): Promise<(Principal & { disabledAt: Date | null }) | null> {
     const rows = await this.m(manager).query(`${PRINCIPAL_SELECT} WHERE u.id = $1 GROUP BY u.id`, [id]);
     return rows[0] ?? null;
   }
@@ -51,7 +54,9 @@ export class AccountsRepository {
     return { ...principal, sessionId };
   }
 
-  async credentialsByEmail(email: string): Promise<{ id: string; passwordHash: string; disabledAt: Date | null } | null> {
+  async credentialsByEmail(
+    email: string,
+  ): Promise<{ id: string; passwordHash: string; disabledAt: Date | null } | null> {
     const rows = await this.dataSource.query(
       `SELECT id, password_hash AS "passwordHash", disabled_at AS "disabledAt" FROM users WHERE email = $1`,
       [email],
@@ -109,7 +114,9 @@ export class AccountsRepository {
   }
 
   async networksBySlug(manager?: EntityManager): Promise<Map<string, { id: string; slug: string }>> {
-    const rows: Array<{ id: string; slug: string }> = await this.m(manager).query(`SELECT id, slug FROM networks`);
+    const rows: Array<{ id: string; slug: string }> = await this.m(manager).query(
+      `SELECT id, slug FROM networks`,
+    );
     return new Map(rows.map((r) => [r.slug, r]));
   }
 

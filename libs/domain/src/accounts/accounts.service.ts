@@ -10,7 +10,12 @@ import { AccountsRepository } from './accounts.repository.js';
 import type { MembershipRole, SystemRole } from './account.entities.js';
 import type { Principal } from './principal.js';
 
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export interface NewUser {
   email: string;
@@ -82,11 +87,15 @@ export class AccountsService implements OnApplicationBootstrap {
       details.push({ field: 'country', message: 'must be the code of a member or observer country' });
     if (input.organization && !(await this.repo.organizationExists(input.organization)))
       details.push({ field: 'organization', message: 'must be the code of an observer organization' });
-    if (!isTimeZone(input.timezone)) details.push({ field: 'timezone', message: 'must be an IANA time zone' });
+    if (!isTimeZone(input.timezone))
+      details.push({ field: 'timezone', message: 'must be an IANA time zone' });
     const networks = await this.repo.networksBySlug();
     input.memberships.forEach((m, i) => {
       if (!networks.has(m.network))
-        details.push({ field: `memberships.${i}.network`, message: 'must be smuggling-trafficking or consular-protection' });
+        details.push({
+          field: `memberships.${i}.network`,
+          message: 'must be smuggling-trafficking or consular-protection',
+        });
     });
     const seen = new Set(input.memberships.map((m) => m.network));
     if (seen.size !== input.memberships.length)
@@ -101,49 +110,62 @@ export class AccountsService implements OnApplicationBootstrap {
     await this.validate(input);
     const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);
     const networks = await this.repo.networksBySlug();
-    const id = await this.dataSource.transaction(async (m) => {
-      if (await this.repo.emailTaken(email, m)) throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
-      const userId = await this.repo.insertUser(
-        {
-          email,
-          passwordHash,
-          displayName: input.displayName.trim(),
-          country: input.country ?? null,
-          organization: input.organization ?? null,
-          locale: input.locale,
-          timezone: input.timezone,
-          roles: input.roles ?? [],
-          calendarToken: randomBytes(24).toString('base64url'),
-        },
-        m,
-      );
-      await this.repo.replaceMemberships(
-        userId,
-        input.memberships.map((x) => ({ networkId: networks.get(x.network)!.id, role: x.role })),
-        m,
-      );
-      await this.audit.record(
-        ctx,
-        {
-          action: 'account.created',
-          targetType: 'user',
-          targetId: userId,
-          details: { email, roles: input.roles ?? [], country: input.country ?? null, organization: input.organization ?? null },
-        },
-        m,
-      );
-      if (input.memberships.length) {
-        await this.audit.record(
-          ctx,
-          { action: 'membership.set', targetType: 'user', targetId: userId, details: { memberships: input.memberships } },
+    const id = await this.dataSource
+      .transaction(async (m) => {
+        if (await this.repo.emailTaken(email, m))
+          throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+        const userId = await this.repo.insertUser(
+          {
+            email,
+            passwordHash,
+            displayName: input.displayName.trim(),
+            country: input.country ?? null,
+            organization: input.organization ?? null,
+            locale: input.locale,
+            timezone: input.timezone,
+            roles: input.roles ?? [],
+            calendarToken: randomBytes(24).toString('base64url'),
+          },
           m,
         );
-      }
-      return userId;
-    }).catch((error) => {
-      if (error?.code === '23505') throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
-      throw error;
-    });
+        await this.repo.replaceMemberships(
+          userId,
+          input.memberships.map((x) => ({ networkId: networks.get(x.network)!.id, role: x.role })),
+          m,
+        );
+        await this.audit.record(
+          ctx,
+          {
+            action: 'account.created',
+            targetType: 'user',
+            targetId: userId,
+            details: {
+              email,
+              roles: input.roles ?? [],
+              country: input.country ?? null,
+              organization: input.organization ?? null,
+            },
+          },
+          m,
+        );
+        if (input.memberships.length) {
+          await this.audit.record(
+            ctx,
+            {
+              action: 'membership.set',
+              targetType: 'user',
+              targetId: userId,
+              details: { memberships: input.memberships },
+            },
+            m,
+          );
+        }
+        return userId;
+      })
+      .catch((error) => {
+        if (error?.code === '23505') throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+        throw error;
+      });
     return (await this.repo.principalById(id))!;
   }
 
@@ -168,7 +190,10 @@ export class AccountsService implements OnApplicationBootstrap {
           action: 'membership.set',
           targetType: 'user',
           targetId: userId,
-          details: { before: user.memberships.map(({ network, role }) => ({ network, role })), after: memberships },
+          details: {
+            before: user.memberships.map(({ network, role }) => ({ network, role })),
+            after: memberships,
+          },
         },
         m,
       );

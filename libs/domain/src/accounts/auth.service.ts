@@ -63,7 +63,9 @@ export class AuthService {
     }
     const found = await this.repo.credentialsByEmail(email);
     this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
-    const ok = await argon2.verify(found?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    const ok = await argon2
+      .verify(found?.passwordHash ?? (await this.dummyHash), password)
+      .catch(() => false);
     if (!found || !ok || found.disabledAt) {
       await this.audit.record(ctx, {
         action: 'auth.login.failed',
@@ -78,7 +80,14 @@ export class AuthService {
     const [session] = await this.dataSource.query(
       `INSERT INTO auth_sessions (user_id, token_hash, expires_at, ip, user_agent, created_at, last_used_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-      [found.id, sha256(secret), expiresAt, ctx.ip ?? null, ctx.userAgent?.slice(0, 300) ?? null, this.clock.now()],
+      [
+        found.id,
+        sha256(secret),
+        expiresAt,
+        ctx.ip ?? null,
+        ctx.userAgent?.slice(0, 300) ?? null,
+        this.clock.now(),
+      ],
     );
     await this.audit.record(
       { ...ctx, actorId: found.id },
@@ -95,7 +104,11 @@ export class AuthService {
       { ...claims, iat, exp: iat + this.config.accessTokenTtlSeconds },
       { secret: this.config.jwtSecret, algorithm: 'HS256' },
     );
-    return { accessToken, refreshToken: `${sessionId}.${secret}`, expiresIn: this.config.accessTokenTtlSeconds };
+    return {
+      accessToken,
+      refreshToken: `${sessionId}.${secret}`,
+      expiresIn: this.config.accessTokenTtlSeconds,
+    };
   }
 
   private parseRefresh(token: unknown): { sessionId: string; secret: string } {
@@ -113,7 +126,8 @@ export class AuthService {
          FROM auth_sessions WHERE id = $1`,
       [sessionId],
     );
-    if (!session || session.revokedAt || new Date(session.expiresAt) <= this.clock.now()) throw invalidToken();
+    if (!session || session.revokedAt || new Date(session.expiresAt) <= this.clock.now())
+      throw invalidToken();
     const presented = Buffer.from(sha256(secret));
     if (!timingSafeEqual(presented, Buffer.from(session.tokenHash))) {
       await this.revoke(sessionId, 'refresh-token-reuse');
@@ -177,7 +191,8 @@ export class AuthService {
     } catch {
       throw invalidToken();
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw invalidToken();
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string')
+      throw invalidToken();
     if (!/^[0-9a-f-]{36}$/.test(claims.sub) || !/^[0-9a-f-]{36}$/.test(claims.sid)) throw invalidToken();
     const principal = await this.repo.principalForSession(claims.sub, claims.sid, this.clock.now());
     if (!principal) throw invalidToken();

@@ -34,7 +34,12 @@ export class PresidencyRepository {
     );
   }
 
-  async upsertByStart(country: string, startsOn: string, endsOn: string, manager: EntityManager): Promise<PresidencyTerm> {
+  async upsertByStart(
+    country: string,
+    startsOn: string,
+    endsOn: string,
+    manager: EntityManager,
+  ): Promise<PresidencyTerm> {
     await manager.query(`DELETE FROM presidency_terms WHERE starts_on = $1::date`, [startsOn]);
     const [row] = await manager.query(
       `INSERT INTO presidency_terms (country, starts_on, ends_on) VALUES ($1, $2::date, $3::date) RETURNING ${COLUMNS}`,

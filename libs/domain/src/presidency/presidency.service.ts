@@ -37,7 +37,8 @@ export class PresidencyService {
   async currentTerm(): Promise<PresidencyTerm | null> {
     const now = this.clock.now();
     const date = utcDate(now);
-    if (this.cache && this.cache.date === date && Date.now() - this.cache.at < CACHE_MS) return this.cache.term;
+    if (this.cache && this.cache.date === date && Date.now() - this.cache.at < CACHE_MS)
+      return this.cache.term;
     const term = await this.repo.covering(date);
     this.cache = { date, at: Date.now(), term };
     return term;
@@ -64,9 +65,12 @@ export class PresidencyService {
     if (!isDate(input.startsOn)) throw invalid('startsOn', 'must be a date (YYYY-MM-DD)');
     if (!isDate(input.endsOn)) throw invalid('endsOn', 'must be a date (YYYY-MM-DD)');
     if (input.endsOn < input.startsOn) throw invalid('endsOn', 'must be on or after startsOn');
-    const [country] = await this.dataSource.query(`SELECT kind FROM countries WHERE code = $1`, [input.country]);
+    const [country] = await this.dataSource.query(`SELECT kind FROM countries WHERE code = $1`, [
+      input.country,
+    ]);
     if (!country) throw invalid('country', 'must be the code of a member country');
-    if (country.kind !== 'member') throw invalid('country', 'only a member country can hold the Presidency Pro-Tempore');
+    if (country.kind !== 'member')
+      throw invalid('country', 'only a member country can hold the Presidency Pro-Tempore');
 
     const term = await this.dataSource.transaction(async (m) => {
       await m.query(`LOCK TABLE presidency_terms IN SHARE ROW EXCLUSIVE MODE`);
@@ -81,7 +85,12 @@ export class PresidencyService {
       const saved = await this.repo.upsertByStart(input.country, input.startsOn, input.endsOn, m);
       await this.audit.record(
         ctx,
-        { action: 'presidency.term.set', targetType: 'presidency_term', targetId: saved.id, details: { ...input } },
+        {
+          action: 'presidency.term.set',
+          targetType: 'presidency_term',
+          targetId: saved.id,
+          details: { ...input },
+        },
         m,
       );
       return saved;

@@ -1,6 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DEFAULT_CHANNELS, MEMBER_COUNTRIES, NETWORKS, OBSERVER_COUNTRIES, ORGANIZATIONS } from './reference-data.js';
+import {
+  DEFAULT_CHANNELS,
+  MEMBER_COUNTRIES,
+  NETWORKS,
+  OBSERVER_COUNTRIES,
+  ORGANIZATIONS,
+} from './reference-data.js';
 
 @Injectable()
 export class ReferenceDataService implements OnApplicationBootstrap {

@@ -22,9 +22,17 @@ export const OBSERVER_COUNTRIES: Array<[string, string, string]> = [
 
 export const ORGANIZATIONS: Array<[string, string, string]> = [
   ['IOM', 'International Organization for Migration', 'Organización Internacional para las Migraciones'],
-  ['UNHCR', 'Office of the United Nations High Commissioner for Refugees', 'Alto Comisionado de las Naciones Unidas para los Refugiados'],
+  [
+    'UNHCR',
+    'Office of the United Nations High Commissioner for Refugees',
+    'Alto Comisionado de las Naciones Unidas para los Refugiados',
+  ],
   ['ECLAC-CELADE', 'ECLAC/CELADE', 'CEPAL/CELADE'],
-  ['RNCOM', 'Regional Network of Civil Organizations for Migration', 'Red Regional de Organizaciones Civiles para las Migraciones'],
+  [
+    'RNCOM',
+    'Regional Network of Civil Organizations for Migration',
+    'Red Regional de Organizaciones Civiles para las Migraciones',
+  ],
 ];
 
 export const NETWORK_SLUGS = ['smuggling-trafficking', 'consular-protection'] as const;

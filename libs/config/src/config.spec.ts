@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig } from './config.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const base = { JWT_SECRET: 'x'.repeat(40) };
+
+describe('loadConfig', () => {
+  it('applies the defaults of API.md and picks the embedded profile without DATABASE_URL', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      role: 'all',
+      publicUrl: 'http://localhost:3000',
+      mailFrom: 'Enlace <no-reply@localhost>',
+      allowedOrigins: ['http://localhost:3000'],
+      profile: 'embedded',
+      queueBackend: 'postgres',
+    });
+    expect(c.accessTokenTtlSeconds).toBeLessThanOrEqual(900);
+  });
+
+  it('picks the services profile and Redis queues from the URLs', () => {
+    const c = loadConfig({ ...base, DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(c.profile).toBe('services');
+    expect(c.queueBackend).toBe('redis');
+  });
+
+  it('derives ALLOWED_ORIGINS from PUBLIC_URL and parses a list', () => {
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://enlace.example.org/app/' }).allowedOrigins).toEqual([
+      'https://enlace.example.org',
+    ]);
+    expect(loadConfig({ ...base, ALLOWED_ORIGINS: 'https://a.org, https://b.org' }).allowedOrigins).toEqual([
+      'https://a.org',
+      'https://b.org',
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT /],
+    [{ HOST: '', PORT: '-1' }, /^Invalid configuration: PORT /],
+    [{ DATABASE_URL: 'nonsense' }, /^Invalid configuration: DATABASE_URL must be a URL/],
+    [{ DATABASE_URL: 'mysql://h/db' }, /^Invalid configuration: DATABASE_URL /],
+    [{ REDIS_URL: 'localhost:6379' }, /^Invalid configuration: REDIS_URL /],
+    [{ ROLE: 'api,worker' }, /^Invalid configuration: ROLE must be one of all, api, worker/],
+    [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-password' }, /^Invalid configuration: ADMIN_EMAIL /],
+    [{ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' }, /^Invalid configuration: ADMIN_PASSWORD /],
+    [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+    [{ ALLOWED_ORIGINS: 'https://a.org/path' }, /^Invalid configuration: ALLOWED_ORIGINS /],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (error: any) {
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain('\n');
+    }
+  });
+
+  it('generates the JWT secret once and keeps it in DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enlace-cfg-'));
+    const a = loadConfig({ DATA_DIR: dir }).jwtSecret;
+    const b = loadConfig({ DATA_DIR: dir }).jwtSecret;
+    expect(a).toBe(b);
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(a);
+  });
+});
