@@ -29,6 +29,37 @@ describe('PPT terms and the audit log', () => {
     await app?.close();
   });
 
+  it('seeds the reference data once, however often the service starts', async () => {
+    const count = async (sql: string) => (await db.query(sql)).rows[0].n;
+    const check = async () => {
+      expect(await count(`SELECT count(*)::int AS n FROM countries WHERE kind = 'member'`)).toBe(11);
+      expect(await count(`SELECT count(*)::int AS n FROM countries WHERE kind = 'observer'`)).toBe(4);
+      expect(await count(`SELECT count(*)::int AS n FROM organizations`)).toBe(4);
+      const networks = (await db.query(`SELECT slug, name_es FROM networks ORDER BY slug`)).rows;
+      expect(networks).toEqual([
+        { slug: 'consular-protection', name_es: 'Red de Funcionarios de Enlace de Protección Consular' },
+        {
+          slug: 'smuggling-trafficking',
+          name_es:
+            'Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito de Migrantes y la Trata de Personas',
+        },
+      ]);
+      const channels = (
+        await db.query(
+          `SELECT n.slug, array_agg(c.name ORDER BY c.name) AS names FROM channels c JOIN networks n ON n.id = c.network_id
+            WHERE c.is_default GROUP BY n.slug ORDER BY n.slug`,
+        )
+      ).rows;
+      for (const row of channels) expect(row.names).toEqual(['cases', 'follow-up', 'general', 'training']);
+      expect(channels).toHaveLength(2);
+    };
+    await check();
+    // a second process on the same database (as after a restart) changes nothing
+    const second = await startTestApp({ databaseUrl: app.databaseUrl, role: 'worker' });
+    await second.close();
+    await check();
+  });
+
   it('derives presidency from the term covering today, and hands over by date', async () => {
     const today = clock.now();
     const gtTerm = await admin.put('/api/admin/presidency', {
