@@ -15,3 +15,4 @@ export * from './reference/reference.entities.js';
 export * from './reference/reference-data.js';
 export * from './reference/reference-data.service.js';
 export * from './domain.module.js';
+export * from './messaging/index.js';

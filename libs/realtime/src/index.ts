@@ -1,1 +1,2 @@
 export * from './realtime.module.js';
+export * from './realtime.server.js';

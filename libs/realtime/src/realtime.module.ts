@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { RealtimeServer } from './realtime.server.js';
 
 /** The socket.io adapter choice and an emitter the worker can use too (issue 2). */
-@Module({ providers: [], exports: [] })
+@Global()
+@Module({ providers: [RealtimeServer], exports: [RealtimeServer] })
 export class RealtimeModule {}

@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CasesController } from './cases.controller.js';
+import { ChannelsController } from './channels.controller.js';
+import { MessagesController } from './messages.controller.js';
+import { MessagingGateway } from './messaging.gateway.js';
 
 /** REST controllers and the socket.io gateway for channels, messages, cases and search (issue 2). */
-@Module({ controllers: [], providers: [] })
+@Module({
+  controllers: [ChannelsController, MessagesController, CasesController],
+  providers: [MessagingGateway],
+})
 export class MessagingApiModule {}

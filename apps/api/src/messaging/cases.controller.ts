@@ -1,0 +1,84 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { caseView, CasesService, MessagesService, type Principal, type RequestContext } from '#domain';
+import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import { OpenCaseDto, SendMessageDto, UpdateCaseDto } from './dto/messaging.dto.js';
+import { intQuery } from './query.js';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller()
+export class CasesController {
+  constructor(
+    private readonly cases: CasesService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  @Post('networks/:slug/cases')
+  open(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('slug') slug: string,
+    @Body() body: OpenCaseDto,
+  ) {
+    return this.cases.open(ctx, me, slug, body);
+  }
+
+  @Get('networks/:slug/cases')
+  list(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('slug') slug: string,
+    @Query('status') status?: string,
+    @Query('country') country?: string,
+  ) {
+    return this.cases.list(ctx, me, slug, { status, country });
+  }
+
+  @Get('cases/:id')
+  async get(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return caseView(await this.cases.get(ctx, me, id));
+  }
+
+  @Patch('cases/:id')
+  update(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() body: UpdateCaseDto,
+  ) {
+    return this.cases.update(ctx, me, id, body);
+  }
+
+  @Get('cases/:id/messages')
+  async thread(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Query('afterSeq') afterSeq?: string,
+    @Query('beforeSeq') beforeSeq?: string,
+    @Query('limit') limit?: string,
+  ) {
+    const channelId = await this.cases.threadChannel(me, id);
+    return this.messages.list(ctx, me, channelId, {
+      afterSeq: intQuery('afterSeq', afterSeq),
+      beforeSeq: intQuery('beforeSeq', beforeSeq, 1),
+      limit: intQuery('limit', limit, 1),
+    });
+  }
+
+  @Post('cases/:id/messages')
+  async post(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() body: SendMessageDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const channelId = await this.cases.threadChannel(me, id);
+    const { message, created } = await this.messages.send(ctx, me, channelId, body);
+    res.status(created ? 201 : 200);
+    return message;
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { isOfficerOf, type Principal } from '../accounts/principal.js';
+import { rooms, type CaseHandling } from './channel-access.policy.js';
+
+export interface CaseAccessFacts {
+  networkId: string;
+  handling: CaseHandling;
+  countries: string[];
+}
+
+/**
+ * Who may read and change a case (DOMAIN.md "Handling of case information"):
+ * - officers of the case's network when handling is `network`;
+ * - only officers of a listed country when handling is `involved` (the opener's country is always listed);
+ * - observers never; staff (admin, secretariat) administer the service but read no case content unless they are also
+ *   such an officer.
+ * Whoever may not read a case may not know it exists: callers answer 404.
+ */
+@Injectable()
+export class CaseAccessPolicy {
+  canRead(p: Principal, c: CaseAccessFacts): boolean {
+    if (!isOfficerOf(p, c.networkId)) return false;
+    return c.handling === 'network' || (!!p.country && c.countries.includes(p.country));
+  }
+
+  /** Every reader of a case may work on it: post in its thread, change status, countries, handling, assignees. */
+  canChange(p: Principal, c: CaseAccessFacts): boolean {
+    return this.canRead(p, c);
+  }
+
+  /** Officers of the network open cases. */
+  canOpen(p: Principal, networkId: string): boolean {
+    return isOfficerOf(p, networkId);
+  }
+
+  /** Whether the officer with this country may read the case (for assignees and mentions). */
+  officerCountryMayRead(country: string | null, c: CaseAccessFacts): boolean {
+    return c.handling === 'network' || (!!country && c.countries.includes(country));
+  }
+
+  /** The rooms holding exactly the sockets that may read the case. */
+  readerRooms(c: CaseAccessFacts): string[] {
+    return c.handling === 'network'
+      ? [rooms.officers(c.networkId)]
+      : c.countries.map((country) => rooms.officersOf(c.networkId, country));
+  }
+}

@@ -1,0 +1,214 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Server as HttpServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { Server, type ServerOptions } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { DomainEvents, MessagingEvents } from '#domain';
+
+type ClusterHandler = (data: any) => void;
+
+/** The event name, between API processes, of a cluster notice (see `RealtimeServer.cluster`). */
+const CLUSTER_EVENT = 'enlace:cluster';
+
+/**
+ * engine.io writes each packet of a WebSocket as its own frame and system call, also when several packets waited for
+ * the socket (a busy channel). Corking the TCP socket around one `send(packets)` lets them leave in one write. Applied
+ * once, only when engine.io's WebSocket transport has the expected shape.
+ */
+export function coalesceWebSocketWrites(): void {
+  const require = createRequire(import.meta.url);
+  const proto = (require('engine.io') as { transports?: { websocket?: { prototype: any } } }).transports
+    ?.websocket?.prototype;
+  if (!proto || typeof proto.send !== 'function' || proto.enlaceCoalesced) return;
+  const send = proto.send as (packets: unknown[]) => void;
+  proto.send = function (
+    this: { socket?: { _socket?: { cork?: () => void; uncork: () => void } } },
+    packets: unknown[],
+  ) {
+    const raw = this.socket?._socket;
+    if (packets.length < 2 || typeof raw?.cork !== 'function') return send.call(this, packets);
+    raw.cork();
+    try {
+      return send.call(this, packets);
+    } finally {
+      raw.uncork();
+    }
+  };
+  proto.enlaceCoalesced = true;
+}
+
+/** Redis PUB/SUB is shared by every database of a server: scope the adapter's channels by database number. */
+export function adapterPrefix(redisUrl: string): string {
+  const db = new URL(redisUrl).pathname.replace(/^\//, '') || '0';
+  return `enlace-db${db}`;
+}
+
+/**
+ * The socket.io server of this process and the adapter choice, made once from the configuration:
+ * - REDIS_URL set: `@socket.io/redis-streams-adapter`, so a broadcast on one API process reaches sockets on every
+ *   other (and connection state recovery works across them). A worker-only process gets a socket.io Server that
+ *   listens nowhere but has the same adapter: its broadcasts reach the API processes through the stream.
+ * - REDIS_URL unset: the in-memory adapter; the service runs as one process (ROLE=all, the embedded default). A
+ *   worker-only process without Redis cannot reach sockets: its realtime events are dropped (logged once);
+ *   clients still get every message through `sync`.
+ *
+ * Everything the domain publishes as `realtime.emit` and the room changes of `MessagingEvents` are applied here, in
+ * publication order.
+ */
+@Injectable()
+export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Realtime');
+  private io?: Server;
+  private redis?: Redis;
+  private detached = false;
+  private shuttingDown = false;
+  private warnedNoServer = false;
+  private readonly clusterHandlers = new Map<string, Set<ClusterHandler>>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+    private readonly roomEvents: MessagingEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.events.on('realtime.emit', ({ rooms, event, payload }) => {
+        const io = this.server();
+        if (!io || !rooms.length) return;
+        io.to(rooms).emit(event, payload);
+      }),
+      this.roomEvents.on('rooms.join', ({ targets, rooms }) => {
+        const io = this.server();
+        if (io && targets.length) io.in(targets).socketsJoin(rooms);
+      }),
+      this.roomEvents.on('rooms.leave', ({ targets, except, rooms }) => {
+        const io = this.server();
+        if (!io || !targets.length) return;
+        (except?.length ? io.in(targets).except(except) : io.in(targets)).socketsLeave(rooms);
+      }),
+    );
+  }
+
+  /** A worker-only process with Redis: a socket.io Server that listens nowhere, for its broadcasts. */
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'worker' && this.config.redisUrl && !this.io) {
+      this.io = new Server({ adapter: this.adapter() });
+      this.detached = true;
+      this.listenCluster(this.io);
+      this.logger.log('realtime events of this worker go to the API processes through Redis');
+    }
+  }
+
+  private server(): Server | undefined {
+    if (!this.io && !this.warnedNoServer) {
+      this.warnedNoServer = true;
+      this.logger.warn(
+        'no socket.io server in this process (a worker without REDIS_URL): realtime events are dropped; clients catch up with sync',
+      );
+    }
+    return this.io;
+  }
+
+  private adapter() {
+    // Auto-pipelining: the XADDs of a batch of messages stored together leave in one write.
+    this.redis ??= new Redis(this.config.redisUrl!, {
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+      autoPipeliningIgnoredCommands: ['xread', 'subscribe', 'ssubscribe', 'psubscribe'],
+    });
+    this.redis.on('error', (e) => this.logger.warn(`redis: ${e.message}`));
+    const prefix = adapterPrefix(this.config.redisUrl!);
+    return createAdapter(this.redis, {
+      streamName: prefix,
+      channelPrefix: prefix,
+      sessionKeyPrefix: `${prefix}:session:`,
+      blockTimeInMs: 1000,
+      readCount: 32,
+      maxLen: 20_000,
+      onlyPlaintext: true,
+    });
+  }
+
+  /** Attaches the socket.io server to the API's HTTP server (called once by the gateway). */
+  attach(http: HttpServer, options: Partial<ServerOptions>): Server {
+    if (this.io) throw new Error('the socket.io server is already attached');
+    coalesceWebSocketWrites();
+    this.io = new Server(http, { ...options, ...(this.config.redisUrl ? { adapter: this.adapter() } : {}) });
+    this.listenCluster(this.io);
+    this.logger.log(
+      `socket.io on ${this.config.redisUrl ? 'the Redis streams adapter' : 'the in-memory adapter (one process)'}`,
+    );
+    return this.io;
+  }
+
+  get usesRedis(): boolean {
+    return !!this.config.redisUrl;
+  }
+
+  /**
+   * Notices between the processes of a deployment (e.g. "these users' access changed"): delivered to the handlers of
+   * this process and, through the adapter, of every other process.
+   */
+  readonly cluster = {
+    publish: (topic: string, data: unknown): void => {
+      this.dispatch(topic, data);
+      this.io?.serverSideEmit(CLUSTER_EVENT, topic, data);
+    },
+    on: (topic: string, handler: ClusterHandler): (() => void) => {
+      let set = this.clusterHandlers.get(topic);
+      if (!set) this.clusterHandlers.set(topic, (set = new Set()));
+      set.add(handler);
+      return () => set!.delete(handler);
+    },
+  };
+
+  private listenCluster(io: Server): void {
+    io.on(CLUSTER_EVENT as any, (topic: string, data: unknown) => this.dispatch(topic, data));
+  }
+
+  private dispatch(topic: string, data: unknown): void {
+    for (const h of this.clusterHandlers.get(topic) ?? []) {
+      try {
+        h(data);
+      } catch (e: any) {
+        this.logger.warn(`cluster handler ${topic}: ${e?.message ?? e}`);
+      }
+    }
+  }
+
+  /** True once the process is shutting down: nothing new is broadcast (the adapter's Redis is about to close). */
+  get closing(): boolean {
+    return this.shuttingDown;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    for (const off of this.unsubscribe.splice(0)) off();
+    const io = this.io;
+    this.io = undefined;
+    if (io) {
+      if (this.detached) {
+        await io.close().catch(() => undefined);
+      } else {
+        io.local.disconnectSockets(true);
+        await Promise.resolve(io.of('/').adapter.close()).catch(() => undefined);
+        io.engine.close();
+      }
+    }
+    if (this.redis) {
+      await this.redis.quit().catch(() => undefined);
+      this.redis = undefined;
+    }
+  }
+}
