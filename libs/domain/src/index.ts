@@ -16,3 +16,4 @@ export * from './reference/reference-data.js';
 export * from './reference/reference-data.service.js';
 export * from './domain.module.js';
 export * from './messaging/index.js';
+export * from './follow-ups/index.js';

@@ -1,1 +1,5 @@
 export * from './mail.module.js';
+export * from './mailer.js';
+export * from './format.js';
+export * from './templates/follow-up-reminder.mail.js';
+export * from './templates/presidency-handover.mail.js';

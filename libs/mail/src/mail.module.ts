@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { Mailer } from './mailer.js';
 
-/** Templates (en/es, text + HTML), the transport (SMTP or the outbox folder), List-Unsubscribe headers (issue 3). */
-@Module({ providers: [], exports: [] })
+/** Templates (en/es, text + HTML) and the transport (SMTP or the outbox folder). Global: every role sends mail. */
+@Global()
+@Module({ providers: [Mailer], exports: [Mailer] })
 export class MailModule {}

@@ -13,7 +13,8 @@ export function utcDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function isDate(value: string): boolean {
+/** A calendar date written YYYY-MM-DD that exists. */
+export function isDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const d = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && utcDate(d) === value;

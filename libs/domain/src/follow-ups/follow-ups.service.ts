@@ -1,0 +1,368 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '#config';
+import { AuditService, type RequestContext } from '../audit/audit.service.js';
+import { Conflict, invalid, NotFound, ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
+import type { Principal } from '../accounts/principal.js';
+import { rooms } from '../messaging/channel-access.policy.js';
+import { isUuid } from '../messaging/message-rules.js';
+import { approximateMs, parseSignedDuration } from './durations.js';
+import { FollowUpAccessPolicy } from './follow-up-access.policy.js';
+import { FollowUpScheduler } from './follow-up.scheduler.js';
+import type { AssignmentView, BoardView, FollowUpRow, FollowUpView, NetworkRef } from './follow-up.types.js';
+import { assignmentView, type BoardFilter, boardCsv, boardView, followUpView } from './follow-up.views.js';
+import { FollowUpsRepository } from './follow-ups.repository.js';
+import { WorkPlanRepository } from '../work-plan/work-plan.repository.js';
+
+export const DEFAULT_REMINDERS = ['-P7D', '-P1D', 'PT0S'];
+export const MAX_REMINDERS = 10;
+const MAX_OFFSET_MS = 366 * 24 * 3600 * 1000;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+export interface CreateFollowUpInput {
+  title: string;
+  description?: string | null;
+  dueAt: string;
+  countries: string[] | 'members';
+  reminders?: string[];
+  escalateEvery?: string | null;
+  caseId?: string | null;
+  workPlanActivityId?: string | null;
+}
+
+export interface UpdateFollowUpInput {
+  title?: string;
+  description?: string | null;
+  dueAt?: string;
+  cancelled?: boolean;
+  workPlanActivityId?: string | null;
+}
+
+export interface RespondInput {
+  status: 'acknowledged' | 'done';
+  note?: string | null;
+}
+
+/**
+ * Follow-up items of the PPT: create, change (a new dueAt moves every pending reminder), cancel, respond, the board.
+ * Changes are stored first; the reminder jobs follow after the commit (the worker's reconcile sweep repairs a
+ * schedule that a crash between the two left behind).
+ */
+@Injectable()
+export class FollowUpsService {
+  private readonly logger = new Logger('FollowUps');
+
+  constructor(
+    private readonly repo: FollowUpsRepository,
+    private readonly workPlan: WorkPlanRepository,
+    private readonly policy: FollowUpAccessPolicy,
+    private readonly scheduler: FollowUpScheduler,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async network(slug: string): Promise<NetworkRef> {
+    const network = await this.repo.network(slug);
+    if (!network) throw new NotFound('network');
+    return network;
+  }
+
+  async create(
+    ctx: RequestContext,
+    me: Principal,
+    slug: string,
+    input: CreateFollowUpInput,
+  ): Promise<FollowUpView> {
+    const network = await this.network(slug);
+    await this.policy.assertCanCoordinate(me, slug);
+    const now = this.clock.now();
+    const errors: ErrorDetail[] = [];
+    const title = this.title(input.title, errors);
+    const dueAt = this.dueAt(input.dueAt, now, errors);
+    const countries = await this.countries(input.countries, errors);
+    const reminders = this.reminders(input.reminders ?? DEFAULT_REMINDERS, errors);
+    const escalateEvery = this.escalateEvery(input.escalateEvery, errors);
+    const description = this.description(input.description, errors);
+    if (input.caseId != null && !isUuid(input.caseId))
+      errors.push({ field: 'caseId', message: 'must be the id of a case' });
+    if (errors.length) throw new ValidationFailed(errors);
+    if (input.caseId != null && !(await this.repo.caseReference(input.caseId, network.id))) {
+      throw invalid('caseId', 'must be the id of a case of this network');
+    }
+    if (input.workPlanActivityId != null) await this.assertActivity(input.workPlanActivityId, network.id);
+
+    const id = await this.dataSource.transaction(async (m) => {
+      const created = await this.repo.insert(
+        {
+          networkId: network.id,
+          title,
+          description,
+          dueAt: dueAt!,
+          scheduledAt: now,
+          reminders,
+          escalateEvery,
+          caseId: input.caseId ?? null,
+          workPlanActivityId: input.workPlanActivityId ?? null,
+          createdBy: me.id,
+        },
+        countries,
+        m,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          action: 'follow_up.create',
+          targetType: 'follow_up',
+          targetId: created,
+          details: { network: slug, dueAt: dueAt!.toISOString(), countries, reminders, escalateEvery },
+        },
+        m,
+      );
+      return created;
+    });
+    const row = (await this.repo.byId(id))!;
+    await this.afterChange(row, () => this.scheduler.schedule(row));
+    return followUpView(row, this.clock.now());
+  }
+
+  async get(me: Principal, id: string): Promise<FollowUpView> {
+    const row = isUuid(id) ? await this.repo.byId(id) : null;
+    this.policy.assertCanReadItem(me, row);
+    return followUpView(row, this.clock.now());
+  }
+
+  async update(
+    ctx: RequestContext,
+    me: Principal,
+    id: string,
+    input: UpdateFollowUpInput,
+  ): Promise<FollowUpView> {
+    const current = isUuid(id) ? await this.repo.byId(id) : null;
+    this.policy.assertCanReadItem(me, current);
+    await this.policy.assertCanCoordinate(me, current.network);
+    const now = this.clock.now();
+    const errors: ErrorDetail[] = [];
+    const title = input.title !== undefined ? this.title(input.title, errors) : undefined;
+    const description =
+      input.description !== undefined ? this.description(input.description, errors) : undefined;
+    const dueAt = input.dueAt !== undefined ? this.dueAt(input.dueAt, now, errors) : undefined;
+    if (input.cancelled === false && current.cancelledAt)
+      errors.push({ field: 'cancelled', message: 'a cancelled item stays cancelled' });
+    if (errors.length) throw new ValidationFailed(errors);
+    if (input.workPlanActivityId != null)
+      await this.assertActivity(input.workPlanActivityId, current.networkId);
+
+    const result = await this.dataSource.transaction(async (m) => {
+      const before = await this.repo.byId(id, m, 'update');
+      if (!before) throw new NotFound('follow-up item');
+      if (before.cancelledAt)
+        throw new Conflict(
+          'This follow-up item is cancelled; it can no longer change.',
+          'FOLLOW_UP_CANCELLED',
+        );
+      const moved = dueAt !== undefined && dueAt.getTime() !== before.dueAt.getTime();
+      const cancel = input.cancelled === true;
+      await this.repo.update(
+        id,
+        {
+          title,
+          description,
+          workPlanActivityId: input.workPlanActivityId,
+          ...(moved ? { dueAt, scheduledAt: now, bumpVersion: true } : {}),
+          ...(cancel ? { cancelledAt: now } : {}),
+        },
+        m,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          action: cancel ? 'follow_up.cancel' : 'follow_up.update',
+          targetType: 'follow_up',
+          targetId: id,
+          details: {
+            ...(title !== undefined ? { title } : {}),
+            ...(moved ? { dueAt: { from: before.dueAt.toISOString(), to: dueAt!.toISOString() } } : {}),
+          },
+        },
+        m,
+      );
+      return { before, moved, cancel };
+    });
+    const row = (await this.repo.byId(id))!;
+    await this.afterChange(row, async () => {
+      if (result.cancel || result.moved) await this.scheduler.unschedule(result.before);
+      if (!result.cancel && result.moved && this.open(row)) await this.scheduler.schedule(row);
+    });
+    return followUpView(row, this.clock.now());
+  }
+
+  async respond(
+    ctx: RequestContext,
+    me: Principal,
+    id: string,
+    input: RespondInput,
+  ): Promise<AssignmentView> {
+    const current = isUuid(id) ? await this.repo.byId(id) : null;
+    this.policy.assertCanReadItem(me, current);
+    const country = this.policy.assertCanRespond(me, current);
+    if (input.status !== 'acknowledged' && input.status !== 'done')
+      throw invalid('status', "must be 'acknowledged' or 'done'");
+    if (input.note != null && (typeof input.note !== 'string' || input.note.length > 2000)) {
+      throw invalid('note', 'must be text of at most 2,000 characters');
+    }
+    const now = this.clock.now();
+    const { row, assignment } = await this.dataSource.transaction(async (m) => {
+      const item = await this.repo.byId(id, m, 'update');
+      if (!item) throw new NotFound('follow-up item');
+      if (item.cancelledAt) throw new Conflict('This follow-up item is cancelled.', 'FOLLOW_UP_CANCELLED');
+      const existing = item.assignments.find((a) => a.country === country)!;
+      if (existing.status === 'done')
+        throw new Conflict(`${country} has already marked this item done.`, 'ALREADY_DONE');
+      const assignment = await this.repo.setAssignment(id, country, input.status, input.note, me.id, now, m);
+      await this.audit.record(
+        ctx,
+        {
+          action: 'follow_up.respond',
+          targetType: 'follow_up',
+          targetId: id,
+          details: { country, status: input.status },
+        },
+        m,
+      );
+      return { row: item, assignment };
+    });
+    const updated = (await this.repo.byId(id))!;
+    await this.afterChange(updated, async () => {
+      // Nothing is left to remind or escalate once every country is done.
+      if (!this.open(updated)) await this.scheduler.unschedule(row);
+    });
+    return assignmentView(assignment, updated.dueAt, this.clock.now());
+  }
+
+  async board(me: Principal, slug: string, filter: BoardFilter): Promise<BoardView> {
+    const network = await this.network(slug);
+    this.policy.assertCanReadNetwork(me, slug);
+    if (filter.country && !/^[A-Z]{2}$/.test(filter.country))
+      throw invalid('country', 'must be an ISO 3166 alpha-2 code such as GT');
+    return boardView(await this.repo.listByNetwork(network.id), this.clock.now(), filter);
+  }
+
+  async boardCsv(me: Principal, slug: string, filter: BoardFilter): Promise<string> {
+    return boardCsv(await this.board(me, slug, filter));
+  }
+
+  private open(row: FollowUpRow): boolean {
+    return !row.cancelledAt && row.assignments.some((a) => a.status !== 'done');
+  }
+
+  /** After a commit: adjust the jobs, tell the network. A failing queue never undoes the stored change. */
+  private async afterChange(row: FollowUpRow, jobs: () => Promise<void>): Promise<void> {
+    try {
+      await jobs();
+    } catch (error) {
+      this.logger.error(
+        `scheduling the reminders of follow-up ${row.id} failed (the reconcile sweep retries): ${String(error)}`,
+      );
+    }
+    this.events.publish('realtime.emit', {
+      rooms: [rooms.network(row.networkId), rooms.staff],
+      event: 'followup.updated',
+      payload: followUpView(row, this.clock.now()),
+    });
+  }
+
+  private title(value: unknown, errors: ErrorDetail[]): string {
+    const t = typeof value === 'string' ? value.trim() : '';
+    if (t.length < 1 || t.length > 200)
+      errors.push({ field: 'title', message: 'must be 1 to 200 characters' });
+    return t;
+  }
+
+  private description(value: unknown, errors: ErrorDetail[]): string | null {
+    if (value == null) return null;
+    if (typeof value !== 'string' || value.length > 10_000) {
+      errors.push({ field: 'description', message: 'must be text of at most 10,000 characters' });
+      return null;
+    }
+    return value;
+  }
+
+  private dueAt(value: unknown, now: Date, errors: ErrorDetail[]): Date | undefined {
+    const d = typeof value === 'string' && ISO_DATE_TIME.test(value) ? new Date(value) : undefined;
+    if (!d || Number.isNaN(d.getTime())) {
+      errors.push({
+        field: 'dueAt',
+        message: 'must be an ISO 8601 date and time with an offset, e.g. 2026-03-01T17:00:00-06:00',
+      });
+      return undefined;
+    }
+    if (d.getTime() <= now.getTime()) errors.push({ field: 'dueAt', message: 'must be in the future' });
+    return d;
+  }
+
+  private async countries(value: unknown, errors: ErrorDetail[]): Promise<string[]> {
+    const members = await this.repo.memberCountries();
+    if (value === 'members') return members;
+    if (!Array.isArray(value) || value.length === 0) {
+      errors.push({
+        field: 'countries',
+        message: "must be a non-empty list of member country codes, or 'members'",
+      });
+      return [];
+    }
+    const out = new Set<string>();
+    for (const c of value) {
+      if (typeof c !== 'string' || !members.includes(c)) {
+        errors.push({ field: 'countries', message: `${String(c)} is not the code of a member country` });
+      } else out.add(c);
+    }
+    return [...out].sort();
+  }
+
+  private reminders(value: unknown, errors: ErrorDetail[]): string[] {
+    if (!Array.isArray(value) || value.length > MAX_REMINDERS) {
+      errors.push({
+        field: 'reminders',
+        message: `must be a list of at most ${MAX_REMINDERS} ISO 8601 durations`,
+      });
+      return [];
+    }
+    const out: string[] = [];
+    for (const r of value) {
+      const d = parseSignedDuration(r);
+      if (!d) {
+        errors.push({
+          field: 'reminders',
+          message: `${String(r)} is not an ISO 8601 duration such as -P7D, -PT2S or PT0S`,
+        });
+      } else if (approximateMs(d) > MAX_OFFSET_MS) {
+        errors.push({ field: 'reminders', message: `${String(r)} is more than a year away from dueAt` });
+      } else if (out.includes(d.text)) {
+        errors.push({ field: 'reminders', message: `${String(r)} appears twice` });
+      } else out.push(d.text);
+    }
+    return out;
+  }
+
+  private escalateEvery(value: unknown, errors: ErrorDetail[]): string | null {
+    if (value == null) return null;
+    const d = parseSignedDuration(value);
+    if (!d || d.negative || d.zero || approximateMs(d) < 1000 || approximateMs(d) > MAX_OFFSET_MS) {
+      errors.push({
+        field: 'escalateEvery',
+        message: 'must be a positive ISO 8601 duration from PT1S to P1Y, e.g. P3D',
+      });
+      return null;
+    }
+    return d.text;
+  }
+
+  private async assertActivity(activityId: string, networkId: string): Promise<void> {
+    if (!isUuid(activityId) || !(await this.workPlan.existsInNetwork(activityId, networkId))) {
+      throw invalid('workPlanActivityId', 'must be the id of a Work Plan activity of this network');
+    }
+  }
+}
