@@ -12,15 +12,15 @@
  * the real API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { LiteClient } from './lite-client.js';
+import { accessToken, freePort, percentile } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -38,25 +38,6 @@ const SECRET = randomBytes(32).toString('base64url');
 const BODY = 'Informe de seguimiento: tráfico ilícito de migrantes en la ruta norte, sin novedad. '.repeat(2);
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as any).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-function jwt(sub: string, sid: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const iat = Math.floor(Date.now() / 1000);
-  const head = b64({ alg: 'HS256', typ: 'JWT' });
-  const body = b64({ sub, sid, typ: 'access', iat, exp: iat + 900 });
-  return `${head}.${body}.${createHmac('sha256', SECRET).update(`${head}.${body}`).digest('base64url')}`;
-}
 
 interface Proc {
   child: ChildProcess;
@@ -138,11 +119,6 @@ let cpuGroups: Record<string, () => number> = {};
 /** Waits until the servers have drained what a phase left (no backlog carried into the next). */
 async function quiesce(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 interface PhaseResult {
@@ -362,7 +338,7 @@ async function main() {
       sessions.forEach((s, i) =>
         specs.push({
           userId: s.user_id,
-          token: jwt(s.user_id, s.id),
+          token: accessToken(SECRET, s.user_id, s.id),
           channelId,
           sender: i < SENDERS_PER_CHANNEL,
           url: i % 2 === 0 ? a.url : b.url,
@@ -433,7 +409,6 @@ async function main() {
 
   const by = (name: string) => results.find((r) => r.phase === name)!;
   const ratio = by('bare max') ? by('enlace max').perSecond / by('bare max').perSecond : NaN;
-  void by;
   const header = [
     'phase',
     'persisted/s',
@@ -443,6 +418,7 @@ async function main() {
     'p50 ms',
     'p99 ms',
     'max ms',
+    'client loop p99 ms',
     'cores used',
   ];
   const rows = results.map((r) => [

@@ -15,9 +15,8 @@
  * Figures go to stdout (a table) and bench/results/reminders-<time>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
+import { accessToken, freePort, percentile } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -47,30 +47,6 @@ const BACKENDS = (process.env.BENCH_BACKENDS ?? 'redis,postgres').split(',') as 
 
 const log = (line: string) => process.stderr.write(`[bench:reminders] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as any).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-function accessToken(sub: string, sid: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const iat = Math.floor(Date.now() / 1000);
-  const head = b64({ alg: 'HS256', typ: 'JWT' });
-  const body = b64({ sub, sid, typ: 'access', iat, exp: iat + 900 });
-  return `${head}.${body}.${createHmac('sha256', SECRET).update(`${head}.${body}`).digest('base64url')}`;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function stats(values: number[]) {
   const s = [...values].sort((a, b) => a - b);
@@ -233,7 +209,11 @@ async function seedOfficers(
       )
     ).rows as Array<{ id: string; userId: string }>;
     const sid = new Map(sessions.map((s) => [s.userId, s.id]));
-    return users.map((u) => ({ id: u.id, country: u.country, token: accessToken(u.id, sid.get(u.id)!) }));
+    return users.map((u) => ({
+      id: u.id,
+      country: u.country,
+      token: accessToken(SECRET, u.id, sid.get(u.id)!),
+    }));
   } finally {
     await db.end();
   }
