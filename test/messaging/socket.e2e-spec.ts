@@ -2,8 +2,8 @@ import { jest } from '@jest/globals';
 import { createHmac, randomUUID } from 'node:crypto';
 import { startDeployment, type Deployment } from './cluster-support.js';
 import { TEST_JWT_SECRET } from '../support/env.js';
-import type { Http } from '../support/http.js';
-import { loginAdmin, officer, type TestUser } from '../factories/users.js';
+import { Http as HttpClient, type Http } from '../support/http.js';
+import { login, loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { call, cid, collect, connect, disconnected, type ClientSocket } from './support.js';
 
 jest.setTimeout(60_000);
@@ -211,5 +211,24 @@ describe('socket.io gateway hardening', () => {
     const s = await open(tokenExpiringIn(gt.token, 2));
     expect(await disconnected(s, 10_000)).toBe('io server disconnect');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('ends the live sockets of a session that logs out, on both processes, and only those', async () => {
+    const u = await officer(admin, 'SV');
+    const other = await login(app.a, u.email, u.password);
+    const onA = await connect(app.a, u.token);
+    const onB = await connect(app.b, u.token);
+    const otherSession = await connect(app.b, other.accessToken);
+    sockets.push(onA, onB, otherSession);
+    const endedA = disconnected(onA, 10_000);
+    const endedB = disconnected(onB, 10_000);
+    const out = await new HttpClient(app.a).post('/api/auth/logout', { refreshToken: u.refreshToken });
+    expect(out.status).toBe(204);
+    expect(await endedA).toBe('io server disconnect');
+    expect(await endedB).toBe('io server disconnect');
+    // the user's other session keeps working
+    const ack = await call(otherSession, 'channel.read', { channelId: general, seq: 0 });
+    expect(ack.ok).toBe(true);
+    expect(otherSession.connected).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-error.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { ARGON2_OPTIONS, normalizeEmail } from './accounts.service.js';
 import type { Principal } from './principal.js';
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -171,11 +173,15 @@ export class AuthService {
     );
   }
 
+  /** Revokes a session; its access tokens stop working at once and its live sockets are ended (every process). */
   private async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
+    const revoked = await this.dataSource.query(
+      `UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3
+        WHERE id = $1 AND revoked_at IS NULL RETURNING user_id AS "userId"`,
       [sessionId, this.clock.now(), reason],
     );
+    const rows: Array<{ userId: string }> = Array.isArray(revoked[0]) ? revoked[0] : revoked;
+    if (rows.length) this.events.publish('access.changed', { userIds: [rows[0].userId] });
   }
 
   /** Verifies an access token (signature, expiry by the injected clock) and loads the caller of that live session. */
