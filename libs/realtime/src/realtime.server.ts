@@ -163,7 +163,8 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
   readonly cluster = {
     publish: (topic: string, data: unknown): void => {
       this.dispatch(topic, data);
-      this.io?.serverSideEmit(CLUSTER_EVENT, topic, data);
+      // only an adapter between processes carries it further; the in-memory adapter has no other process
+      if (this.usesRedis) this.io?.serverSideEmit(CLUSTER_EVENT, topic, data);
     },
     on: (topic: string, handler: ClusterHandler): (() => void) => {
       let set = this.clusterHandlers.get(topic);
