@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { LiteClient } from './lite-client.js';
-import { accessToken, freePort, percentile } from './support.js';
+import { accessToken, createBenchDatabase, freePort, percentile } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -270,18 +270,12 @@ async function connectAll(
 
 async function main() {
   const started = Date.now();
-  const dbName = `enlace_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const dbUrl = new URL(PG_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createBenchDatabase(PG_URL);
   const procs: Proc[] = [];
   const results: PhaseResult[] = [];
   try {
     const env = {
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: database.url,
       REDIS_URL,
       JWT_SECRET: SECRET,
       ROLE: 'api',
@@ -299,7 +293,7 @@ async function main() {
     await waitHttp(b, '/api/health');
 
     // Seed: CHANNELS private channels of READERS officers each, sessions, signed tokens.
-    const db = new pg.Client({ connectionString: dbUrl.toString() });
+    const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     const [{ id: networkId }] = (
       await db.query(`SELECT id FROM networks WHERE slug = 'smuggling-trafficking'`)
@@ -400,11 +394,8 @@ async function main() {
     }
   } finally {
     await Promise.all(procs.map(stop));
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    if (process.env.BENCH_KEEP_DB) log(`kept the database ${dbName}`);
-    else await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.end();
+    if (process.env.BENCH_KEEP_DB) log(`kept the database ${database.name}`);
+    else await database.drop();
   }
 
   const by = (name: string) => results.find((r) => r.phase === name)!;

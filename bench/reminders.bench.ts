@@ -25,7 +25,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
-import { accessToken, freePort, percentile } from './support.js';
+import { accessToken, createBenchDatabase, freePort, percentile } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -68,20 +68,11 @@ async function until(check: () => boolean, deadline: number): Promise<boolean> {
 }
 
 async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const name = `enlace_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
+  const db = await createBenchDatabase(PG_URL);
   try {
-    return await run(url.toString());
+    return await run(db.url);
   } finally {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await db.drop();
   }
 }
 

@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import pg from 'pg';
 
 /** What the benchmarks share: a free loopback port and access tokens signed like the service's. */
 
@@ -27,4 +28,24 @@ export function accessToken(secret: string, sub: string, sid: string): string {
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** A throwaway database `enlace_bench_*` on the server of `serverUrl`; `drop()` removes it. */
+export async function createBenchDatabase(
+  serverUrl: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `enlace_bench_${randomBytes(5).toString('hex')}`;
+  const query = async (sql: string) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

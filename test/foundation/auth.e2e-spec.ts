@@ -1,19 +1,10 @@
 import { jest } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { ADMIN, TEST_JWT_SECRET } from '../support/env.js';
+import { ADMIN, signJwt } from '../support/env.js';
 import { Http } from '../support/http.js';
 import { createUser, login, loginAdmin, officer } from '../factories/users.js';
 
 jest.setTimeout(60_000);
-
-function forge(payload: object, secret: string): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = b64({ alg: 'HS256', typ: 'JWT' });
-  const body = b64(payload);
-  const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
-  return `${head}.${body}.${sig}`;
-}
 
 describe('auth and accounts (real PostgreSQL)', () => {
   let app: TestApp;
@@ -95,8 +86,11 @@ describe('auth and accounts (real PostgreSQL)', () => {
     const [, payload] = u.token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const now = Math.floor(Date.now() / 1000);
-    const expired = forge({ ...claims, iat: now - 3600, exp: now - 1800 }, TEST_JWT_SECRET);
-    const forged = forge({ ...claims, exp: now + 600 }, 'another-secret-of-the-same-length-0123456789abcdef');
+    const expired = signJwt({ ...claims, iat: now - 3600, exp: now - 1800 });
+    const forged = signJwt(
+      { ...claims, exp: now + 600 },
+      'another-secret-of-the-same-length-0123456789abcdef',
+    );
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     for (const token of [expired, forged, none, 'garbage', '']) {
       const res = await anon.as(token).get('/api/me');

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { startDeployment, type Deployment } from './cluster-support.js';
-import { TEST_JWT_SECRET } from '../support/env.js';
+import { tokenExpiringIn } from '../support/env.js';
 import { Http as HttpClient, type Http } from '../support/http.js';
 import { login, loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { call, cid, collect, connect, disconnected, type ClientSocket } from './support.js';
@@ -9,16 +9,6 @@ import { call, cid, collect, connect, disconnected, type ClientSocket } from './
 jest.setTimeout(60_000);
 
 const ORIGIN = 'https://enlace.example.org';
-
-function tokenExpiringIn(valid: string, seconds: number): string {
-  const [, payload] = valid.split('.');
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-  const now = Math.floor(Date.now() / 1000);
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = b64({ alg: 'HS256', typ: 'JWT' });
-  const body = b64({ ...claims, iat: now, exp: now + seconds });
-  return `${head}.${body}.${createHmac('sha256', TEST_JWT_SECRET).update(`${head}.${body}`).digest('base64url')}`;
-}
 
 /** The socket.io gateway (two API processes) under bad input: every malformed event gets an error ack or a disconnect, and the server keeps serving everyone else. */
 describe('socket.io gateway hardening', () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -32,4 +32,19 @@ export async function flushTestRedis(): Promise<void> {
   const r = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   await r.flushdb();
   await r.quit();
+}
+
+/** Signs JWT claims with HS256, as the service does: for expired and forged tokens in tests. */
+export function signJwt(claims: object, secret: string = TEST_JWT_SECRET): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = b64({ alg: 'HS256', typ: 'JWT' });
+  const body = b64(claims);
+  return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+}
+
+/** The claims of a token the service issued, re-signed to expire `seconds` from now (negative: already expired). */
+export function tokenExpiringIn(valid: string, seconds: number): string {
+  const claims = JSON.parse(Buffer.from(valid.split('.')[1], 'base64url').toString());
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt({ ...claims, iat: now, exp: now + seconds });
 }
