@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, localizeError, pickLocale } from '#domain';
+import { DomainError, domainErrorBody, localizeError, pickLocale } from '#domain';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -30,15 +30,10 @@ export function toHttpError(
     return {
       status: exception.status,
       retryAfter: exception.retryAfterSeconds,
-      body: {
-        error: {
-          code: exception.code,
-          message: localizeError(exception.code, exception.message, locale),
-          ...(exception.details ? { details: exception.details } : {}),
-        },
-      },
+      body: { error: domainErrorBody(exception, locale) },
     };
   }
+
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DomainError, localizeError, type ErrorDetail } from '#domain';
+import { DomainError, domainErrorBody, localizeError, type ErrorDetail } from '#domain';
 
 export interface AckError {
   ok: false;
@@ -14,14 +14,7 @@ export interface AckError {
  */
 export function toAckError(error: unknown, locale: 'en' | 'es', logger: Logger): AckError {
   if (error instanceof DomainError) {
-    return {
-      ok: false,
-      error: {
-        code: error.code,
-        message: localizeError(error.code, error.message, locale),
-        ...(error.details ? { details: error.details } : {}),
-      },
-    };
+    return { ok: false, error: domainErrorBody(error, locale) };
   }
   if (error instanceof z.ZodError) {
     return {

@@ -1,3 +1,5 @@
+import type { DomainError, ErrorDetail } from './domain-error.js';
+
 export type Locale = 'en' | 'es';
 
 /** Spanish versions of the error messages a person sees; English is the source text. */
@@ -29,4 +31,16 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: Locale 
   if (first.startsWith('es')) return 'es';
   if (first.startsWith('en')) return 'en';
   return fallback;
+}
+
+/** The API.md error body of a domain error, in the caller's language: the one shape both transports send. */
+export function domainErrorBody(
+  error: DomainError,
+  locale: Locale,
+): { code: string; message: string; details?: ErrorDetail[] } {
+  return {
+    code: error.code,
+    message: localizeError(error.code, error.message, locale),
+    ...(error.details ? { details: error.details } : {}),
+  };
 }
