@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { caseView, CasesService, MessagesService, type Principal, type RequestContext } from '#domain';
+import {
+  caseView,
+  CasesService,
+  MessageReadingService,
+  MessageSendingService,
+  type Principal,
+  type RequestContext,
+} from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { OpenCaseDto, SendMessageDto, UpdateCaseDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
@@ -12,7 +19,8 @@ import { intQuery } from './query.js';
 export class CasesController {
   constructor(
     private readonly cases: CasesService,
-    private readonly messages: MessagesService,
+    private readonly sending: MessageSendingService,
+    private readonly reading: MessageReadingService,
   ) {}
 
   @Post('networks/:slug/cases')
@@ -61,7 +69,7 @@ export class CasesController {
     @Query('limit') limit?: string,
   ) {
     const channelId = await this.cases.threadChannel(me, id);
-    return this.messages.list(ctx, me, channelId, {
+    return this.reading.list(ctx, me, channelId, {
       afterSeq: intQuery('afterSeq', afterSeq),
       beforeSeq: intQuery('beforeSeq', beforeSeq, 1),
       limit: intQuery('limit', limit, 1),
@@ -77,7 +85,7 @@ export class CasesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const channelId = await this.cases.threadChannel(me, id);
-    const { message, created } = await this.messages.send(ctx, me, channelId, body);
+    const { message, created } = await this.sending.send(ctx, me, channelId, body);
     res.status(created ? 201 : 200);
     return message;
   }

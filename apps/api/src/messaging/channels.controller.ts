@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ChannelsService, MessagesService, type Principal, type RequestContext } from '#domain';
+import {
+  ChannelsService,
+  MessageReadingService,
+  MessageSendingService,
+  type Principal,
+  type RequestContext,
+} from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ChannelMembersDto, CreateChannelDto, ReadDto, SendMessageDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
@@ -12,7 +18,8 @@ import { intQuery } from './query.js';
 export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
-    private readonly messages: MessagesService,
+    private readonly sending: MessageSendingService,
+    private readonly reading: MessageReadingService,
   ) {}
 
   @Get('networks')
@@ -44,7 +51,7 @@ export class ChannelsController {
     @Query('beforeSeq') beforeSeq?: string,
     @Query('limit') limit?: string,
   ) {
-    return this.messages.list(ctx, me, id, {
+    return this.reading.list(ctx, me, id, {
       afterSeq: intQuery('afterSeq', afterSeq),
       beforeSeq: intQuery('beforeSeq', beforeSeq, 1),
       limit: intQuery('limit', limit, 1),
@@ -60,7 +67,7 @@ export class ChannelsController {
     @Body() body: SendMessageDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { message, created } = await this.messages.send(ctx, me, id, body);
+    const { message, created } = await this.sending.send(ctx, me, id, body);
     res.status(created ? 201 : 200);
     return message;
   }
@@ -68,7 +75,7 @@ export class ChannelsController {
   @Post('channels/:id/read')
   @HttpCode(204)
   async read(@CurrentUser() me: Principal, @Param('id') id: string, @Body() body: ReadDto): Promise<void> {
-    await this.messages.markRead(me, id, body.seq);
+    await this.reading.markRead(me, id, body.seq);
   }
 
   @Get('channels/:id/members')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { MessagesService, SearchService, type Principal, type RequestContext } from '#domain';
+import { MessageChangesService, SearchService, type Principal, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { EditMessageDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
@@ -10,7 +10,7 @@ import { intQuery } from './query.js';
 @Controller()
 export class MessagesController {
   constructor(
-    private readonly messages: MessagesService,
+    private readonly messages: MessageChangesService,
     private readonly search: SearchService,
   ) {}
 

@@ -10,7 +10,10 @@ import {
   ChannelsService,
   DomainError,
   DomainEvents,
-  MessagesService,
+  ChannelAccess,
+  MessageChangesService,
+  MessageReadingService,
+  MessageSendingService,
   ValidationFailed,
   RateLimited,
   rooms,
@@ -64,28 +67,27 @@ export class MessagingGateway implements OnApplicationBootstrap {
   private io?: Server;
 
   private readonly handlers: Record<SocketEvent, Handler> = {
-    // A socket's messages are stored in the order they arrived: the per-channel write queue of MessagesRepository
+    // A socket's messages are stored in the order they arrived: the per-channel write queue of MessageInsertRepository
     // keeps that order (and batches concurrent writers); only a message pointing at a case is checked first, so it
     // and whatever the socket sends after it wait their turn.
     'message.send': (_s, st, p, ctx) => {
-      const run = async () => (await this.messages.send(ctx, st.principal, p.channelId, p, st.scope)).message;
+      const run = async () => (await this.sending.send(ctx, st.principal, p.channelId, p, st.scope)).message;
       return p.caseId || st.pending > 0 ? this.serial(st, run) : run();
     },
     'message.edit': (_s, st, p, ctx) =>
-      this.serial(st, () => this.messages.edit(ctx, st.principal, p.id, p.body)),
-    'message.delete': (_s, st, p, ctx) =>
-      this.serial(st, () => this.messages.remove(ctx, st.principal, p.id)),
+      this.serial(st, () => this.changes.edit(ctx, st.principal, p.id, p.body)),
+    'message.delete': (_s, st, p, ctx) => this.serial(st, () => this.changes.remove(ctx, st.principal, p.id)),
     'message.ack': async (_s, st, p, ctx) => {
-      const r = await this.messages.ack(ctx, st.principal, p.id);
+      const r = await this.changes.ack(ctx, st.principal, p.id);
       return { messageId: r.messageId, ackedAt: r.ackedAt };
     },
-    'channel.read': (_s, st, p) => this.messages.markRead(st.principal, p.channelId, p.seq),
-    sync: (_s, st, p, ctx) => this.messages.sync(ctx, st.principal, p.cursors, st.scope),
+    'channel.read': (_s, st, p) => this.reading.markRead(st.principal, p.channelId, p.seq),
+    sync: (_s, st, p, ctx) => this.reading.sync(ctx, st.principal, p.cursors, st.scope),
     typing: async (socket, st, p) => {
       const room = rooms.channel(p.channelId);
       // Room membership is the cached form of read access, kept current by access changes.
       if (!socket.rooms.has(room)) {
-        await this.messages.readableChannel(st.principal, p.channelId);
+        await this.access.readable(st.principal, p.channelId);
         socket.join(room);
       }
       socket.to(room).emit('typing', {
@@ -102,7 +104,10 @@ export class MessagingGateway implements OnApplicationBootstrap {
     private readonly auth: AuthService,
     private readonly accounts: AccountsRepository,
     private readonly channels: ChannelsService,
-    private readonly messages: MessagesService,
+    private readonly sending: MessageSendingService,
+    private readonly reading: MessageReadingService,
+    private readonly changes: MessageChangesService,
+    private readonly access: ChannelAccess,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

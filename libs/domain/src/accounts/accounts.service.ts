@@ -4,7 +4,7 @@ import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
-import { Conflict, invalid, NotFound, ValidationFailed } from '../common/domain-error.js';
+import { Conflict, NotFound, ValidationFailed } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
 import type { MembershipRole, SystemRole } from './account.entities.js';
@@ -215,9 +215,5 @@ export class AccountsService implements OnApplicationBootstrap {
 
   async list(): Promise<Principal[]> {
     return this.repo.listUsers();
-  }
-
-  static assertPassword(password: string): void {
-    if (password.length < 12) throw invalid('password', 'must be at least 12 characters');
   }
 }

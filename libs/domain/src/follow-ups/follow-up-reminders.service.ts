@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
 import {
@@ -48,8 +48,6 @@ export const escalationKey = (version: number, seq: number) => `v${version}/esca
  */
 @Injectable()
 export class FollowUpRemindersService {
-  private readonly logger = new Logger('FollowUpReminders');
-
   constructor(
     private readonly repo: FollowUpsRepository,
     private readonly dataSource: DataSource,

@@ -208,14 +208,6 @@ export class ChannelsRepository {
     );
     return rows[0] ? Number(rows[0].seq) : null;
   }
-
-  async cursor(userId: string, channelId: string): Promise<number> {
-    const rows = await this.dataSource.query(
-      `SELECT seq FROM read_cursors WHERE user_id = $1 AND channel_id = $2`,
-      [userId, channelId],
-    );
-    return rows[0] ? Number(rows[0].seq) : 0;
-  }
 }
 
 /** char(2)[] comes back as strings; keep them trimmed uppercase codes. */

@@ -19,9 +19,9 @@ import {
   type AccessScope,
   type ChannelVisibility,
 } from './channel-access.policy.js';
+import { ChannelAccess } from './channel-access.service.js';
 import { ChannelsRepository, type ChannelListItem, type NetworkRecord } from './channels.repository.js';
 import { isUuid } from './message-rules.js';
-import { MessagesService } from './messages.service.js';
 import { MessagingEvents } from './messaging-events.js';
 
 const CHANNEL_NAME = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
@@ -37,7 +37,7 @@ export interface ChannelView extends ChannelListItem {
 export class ChannelsService {
   constructor(
     private readonly repo: ChannelsRepository,
-    private readonly messages: MessagesService,
+    private readonly access: ChannelAccess,
     private readonly policy: ChannelAccessPolicy,
     private readonly events: DomainEvents,
     private readonly roomEvents: MessagingEvents,
@@ -170,7 +170,7 @@ export class ChannelsService {
   }
 
   async members(p: Principal, channelId: string) {
-    const channel = await this.messages.readableChannel(p, channelId);
+    const channel = await this.access.readable(p, channelId);
     if (channel.visibility !== 'private' || channel.kind !== 'channel') return [];
     return this.repo.members(channel.id);
   }

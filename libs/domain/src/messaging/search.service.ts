@@ -6,8 +6,8 @@ import { accessScope, ChannelAccessPolicy } from './channel-access.policy.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { messageView, type MessageView } from './message.view.js';
 import { SearchRepository } from './search.repository.js';
-import { MessagesService } from './messages.service.js';
-import { caseView, type CaseView } from './cases.service.js';
+import { MessageReadingService } from './message-reading.service.js';
+import { caseView, type CaseView } from './case.view.js';
 import { trimCountries } from './channels.repository.js';
 
 export type SearchHit =
@@ -19,7 +19,7 @@ export class SearchService {
   constructor(
     private readonly repo: SearchRepository,
     private readonly channels: ChannelsRepository,
-    private readonly messages: MessagesService,
+    private readonly messages: MessageReadingService,
     private readonly audit: AuditService,
   ) {}
 
