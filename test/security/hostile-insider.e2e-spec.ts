@@ -102,11 +102,21 @@ describe('security: what a hostile-insider review opened (issue 7)', () => {
 
   it('3 · failed-login limit under concurrency: 20 parallel wrong passwords → at most 5 are tried', async () => {
     const victim = await officer(admin, 'HN');
+    // A second API process of the same deployment (same database): the count holds across processes.
+    const second = await startTestApp({
+      databaseUrl: app.databaseUrl,
+      role: 'api',
+      env: { TRUST_PROXY: '127.0.0.1', PUBLIC_URL: 'https://enlace.example.org' },
+    });
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        from('203.0.113.7').post('/api/auth/login', { email: victim.email, password: 'wrong-password-1' }),
+      Array.from({ length: 20 }, (_, i) =>
+        new Http(i % 2 ? second.url : app.url).post(
+          '/api/auth/login',
+          { email: victim.email, password: 'wrong-password-1' },
+          { 'x-forwarded-for': '203.0.113.7' },
+        ),
       ),
-    );
+    ).finally(() => second.close());
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
