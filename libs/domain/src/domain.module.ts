@@ -6,7 +6,7 @@ import { AccountAccessPolicy } from './accounts/account-access.policy.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './accounts/auth.service.js';
-import { LoginThrottle } from './accounts/login-throttle.js';
+import { LoginThrottleRepository } from './accounts/login-throttle.repository.js';
 import { AuditService } from './audit/audit.service.js';
 import { DomainEvents } from './common/domain-events.js';
 import { PresidencyRepository } from './presidency/presidency.repository.js';
@@ -21,7 +21,7 @@ const providers = [
   AccountsRepository,
   AccountsService,
   AuthService,
-  LoginThrottle,
+  LoginThrottleRepository,
   AuditService,
   DomainEvents,
   PresidencyRepository,

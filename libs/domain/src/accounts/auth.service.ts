@@ -9,7 +9,7 @@ import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-err
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { ARGON2_OPTIONS, normalizeEmail } from './accounts.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
 import type { Principal } from './principal.js';
 
 export interface TokenPair {
@@ -41,7 +41,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -20,7 +20,7 @@ export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterS
  * are never slowed by it: an attacker slows only themselves.
  */
 @Injectable()
-export class LoginThrottle {
+export class LoginThrottleRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async attempt(email: string, address: string | null | undefined, now: Date): Promise<ThrottleDecision> {
