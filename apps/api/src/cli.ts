@@ -141,7 +141,7 @@ program
       const accounts = app.get(AccountsService);
       const id = await accounts.findIdByEmail(email);
       if (!id) throw new Error(`no account with the email ${email}`);
-      const user = await accounts.setMemberships(ctx, id, o.member);
+      const user = await accounts.setMemberships(ctx, id, o.member, null);
       print(summary(user));
     });
   });

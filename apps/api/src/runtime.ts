@@ -11,6 +11,7 @@ import { toHttpError } from './common/http-error.filter.js';
 import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
 import { REDACT_PATHS } from './common/logging.js';
+import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
 
 export interface Runtime {
   app: INestApplication | INestApplicationContext;
@@ -57,7 +58,10 @@ export async function startRuntime(
       app = http;
       http.useLogger(http.get(Logger));
       http.disable('x-powered-by');
+      http.set('trust proxy', config.trustProxy);
+      http.use(securityHeaders(config));
       http.use(express.json({ limit: JSON_BODY_LIMIT }));
+      http.use(rejectPrototypeKeys);
       http.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
         if (!err) return next();
         const { status, body } = toHttpError(err, req, { error: () => undefined } as any);

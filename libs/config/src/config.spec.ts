@@ -58,6 +58,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads TRUST_PROXY: unset → the peer address; a hop count; a list of proxy addresses and ranges', () => {
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.2, 10.1.0.0/16,::1,loopback' }).trustProxy).toEqual([
+      '10.0.0.2',
+      '10.1.0.0/16',
+      '::1',
+      'loopback',
+    ]);
+    for (const bad of ['true', 'yes', '10.0.0.300', '10.0.0.0/40', '1.5', '-1', 'proxy.example.org', ',']) {
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad })).toThrow(
+        'Invalid configuration: TRUST_PROXY must be a hop count such as 1, or a comma-separated list of proxy addresses such as 10.0.0.2,10.1.0.0/16',
+      );
+    }
+  });
+
   it('generates the JWT secret once and keeps it in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'enlace-cfg-'));
     const a = loadConfig({ DATA_DIR: dir }).jwtSecret;

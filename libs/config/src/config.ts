@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 
@@ -52,6 +53,7 @@ const schema = z.object({
   ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
   ROLE: optional(z.enum(['all', 'api', 'worker'], 'must be one of all, api, worker')).default('all'),
   ALLOWED_ORIGINS: optional(z.string()),
+  TRUST_PROXY: optional(z.string()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -75,6 +77,11 @@ export interface AppConfig {
   adminPassword?: string;
   role: Role;
   allowedOrigins: string[];
+  /**
+   * Which peers may tell the client address through X-Forwarded-For (Express `trust proxy`): false (unset, the
+   * peer's address is the client's), a hop count, or a list of proxy addresses and CIDR ranges.
+   */
+  trustProxy: false | number | string[];
   logLevel: string;
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
@@ -82,6 +89,37 @@ export interface AppConfig {
   /** The profile, decided here and nowhere else. */
   profile: 'embedded' | 'services';
   queueBackend: 'redis' | 'postgres';
+}
+
+const TRUST_PROXY_ERROR =
+  'Invalid configuration: TRUST_PROXY must be a hop count such as 1, or a comma-separated list of proxy addresses such as 10.0.0.2,10.1.0.0/16';
+/** Names proxy-addr knows for address ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(value: string): boolean {
+  if (NAMED_RANGES.has(value) || isIP(value)) return true;
+  const m = /^(.+)\/(\d{1,3})$/.exec(value);
+  if (!m) return false;
+  const family = isIP(m[1]);
+  const bits = Number(m[2]);
+  return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
+}
+
+/** TRUST_PROXY: unset → false; `1` or another hop count; or a list of proxy addresses (IP, CIDR, loopback…). */
+export function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (value === undefined) return false;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 32) throw new ConfigError(TRUST_PROXY_ERROR);
+    return hops === 0 ? false : hops;
+  }
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!list.length || !list.every(isAddressOrRange)) throw new ConfigError(TRUST_PROXY_ERROR);
+  return list;
 }
 
 function firstIssue(error: z.ZodError): string {
@@ -134,6 +172,7 @@ export function loadConfig(
       `Invalid configuration: ${v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'} must be set together with ${v.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'}`,
     );
   }
+  const trustProxy = parseTrustProxy(v.TRUST_PROXY);
   const dataDir = resolve(v.DATA_DIR);
   return {
     port: v.PORT,
@@ -149,6 +188,7 @@ export function loadConfig(
     adminPassword: v.ADMIN_PASSWORD,
     role: v.ROLE,
     allowedOrigins: origins.map((o) => o.replace(/\/$/, '')),
+    trustProxy,
     logLevel: v.LOG_LEVEL,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,

@@ -6,6 +6,7 @@ import { AccountAccessPolicy } from './accounts/account-access.policy.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './accounts/auth.service.js';
+import { LoginThrottleRepository } from './accounts/login-throttle.repository.js';
 import { AuditService } from './audit/audit.service.js';
 import { DomainEvents } from './common/domain-events.js';
 import { PresidencyRepository } from './presidency/presidency.repository.js';
@@ -20,6 +21,7 @@ const providers = [
   AccountsRepository,
   AccountsService,
   AuthService,
+  LoginThrottleRepository,
   AuditService,
   DomainEvents,
   PresidencyRepository,

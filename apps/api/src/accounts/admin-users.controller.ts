@@ -12,7 +12,7 @@ import {
 } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { CreateUserDto, SetMembershipsDto } from './admin-users.dto.js';
-import { userView } from './user.view.js';
+import { adminUserView } from './user.view.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -30,14 +30,14 @@ export class AdminUsersController {
     this.policy.assertCanManageUsers(me);
     this.policy.assertCanGrantRoles(me, body.roles ?? []);
     const user = await this.accounts.createUser(ctx, body);
-    return userView(user, await this.presidency.holdsPresidency(user));
+    return adminUserView(user, await this.presidency.holdsPresidency(user));
   }
 
   @Get('users')
   async list(@CurrentUser() me: Principal) {
     this.policy.assertCanManageUsers(me);
     const users = await this.accounts.list();
-    return Promise.all(users.map(async (u) => userView(u, await this.presidency.holdsPresidency(u))));
+    return Promise.all(users.map(async (u) => adminUserView(u, await this.presidency.holdsPresidency(u))));
   }
 
   @Put('users/:id/memberships')
@@ -48,8 +48,8 @@ export class AdminUsersController {
     @Body() body: SetMembershipsDto,
   ) {
     this.policy.assertCanManageUsers(me);
-    const user = await this.accounts.setMemberships(ctx, id, body.memberships);
-    return userView(user, await this.presidency.holdsPresidency(user));
+    const user = await this.accounts.setMemberships(ctx, id, body.memberships, me);
+    return adminUserView(user, await this.presidency.holdsPresidency(user));
   }
 
   @Get('audit')

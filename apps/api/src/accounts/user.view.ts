@@ -1,6 +1,6 @@
 import type { Principal } from '#domain';
 
-/** The user as API.md shows it (`GET /api/me`, `POST /api/admin/users`). */
+/** The user as API.md shows it to themselves (`GET /api/me`, login and refresh answers). */
 export function userView(p: Principal, presidency: boolean) {
   return {
     id: p.id,
@@ -15,4 +15,13 @@ export function userView(p: Principal, presidency: boolean) {
     presidency,
     calendarToken: p.calendarToken,
   };
+}
+
+/**
+ * A user as the administration routes show it (list, create, memberships): without the `calendarToken`, which is a
+ * credential (it opens the user's calendar feed) that only its owner sees, in `/api/me`.
+ */
+export function adminUserView(p: Principal, presidency: boolean) {
+  const { calendarToken: _secret, ...view } = userView(p, presidency);
+  return view;
 }

@@ -1,6 +1,14 @@
 import { Foundation1764370000000 } from './1764370000000-foundation.js';
 import { Messaging1764370000001 } from './1764370000001-messaging.js';
 import { FollowUps1764370000002 } from './1764370000002-follow-ups.js';
+import { CasesChannelOfficersOnly1764370000100 } from './1764370000100-cases-channel-officers.js';
+import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-throttle-and-rotations.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
-export const migrations = [Foundation1764370000000, Messaging1764370000001, FollowUps1764370000002];
+export const migrations = [
+  Foundation1764370000000,
+  Messaging1764370000001,
+  FollowUps1764370000002,
+  CasesChannelOfficersOnly1764370000100,
+  LoginThrottleAndRotations1764370000101,
+];

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { NotAllowed } from '../common/domain-error.js';
 import { isAdmin, isStaff, type Principal } from './principal.js';
 
-/** Who may administer accounts, memberships and PPT terms: the Technical Secretariat and admins. */
+/**
+ * Who may administer accounts, memberships and PPT terms: the Technical Secretariat and admins, with three limits
+ * (DOMAIN.md: nobody grants themselves access):
+ * - nobody changes their own memberships or roles;
+ * - only an admin grants system roles or changes a staff (admin or secretariat) account, e.g. gives it an officer
+ *   membership; the secretariat manages officer and observer accounts.
+ */
 @Injectable()
 export class AccountAccessPolicy {
   assertCanManageUsers(p: Principal): void {
@@ -13,6 +19,14 @@ export class AccountAccessPolicy {
   /** Only an admin may grant the admin or secretariat roles. */
   assertCanGrantRoles(p: Principal, roles: string[]): void {
     if (roles.length && !isAdmin(p)) throw new NotAllowed('Only an administrator can grant system roles.');
+  }
+
+  /** Replacing a user's memberships: staff, never on themselves; a staff account only by an admin. */
+  assertCanSetMemberships(p: Principal, target: Pick<Principal, 'id' | 'roles'>): void {
+    this.assertCanManageUsers(p);
+    if (target.id === p.id) throw new NotAllowed('Nobody changes their own memberships or roles.');
+    if (isStaff(target as Principal) && !isAdmin(p))
+      throw new NotAllowed('Only an administrator can change a staff account.');
   }
 
   assertCanSetPresidency(p: Principal): void {

@@ -131,4 +131,36 @@ export class AccountsRepository {
   async listUsers(): Promise<Array<Principal>> {
     return this.dataSource.query(`${PRINCIPAL_SELECT} GROUP BY u.id ORDER BY u.email`);
   }
+
+  /**
+   * Replaces a session's refresh token hash if it is still `currentHash`, keeping the old hash as rotated (reuse
+   * detection) in the same statement. False when someone else rotated it first.
+   */
+  async rotateRefreshToken(
+    sessionId: string,
+    currentHash: string,
+    nextHash: string,
+    at: Date,
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `WITH rotated AS (
+         UPDATE auth_sessions SET token_hash = $3, generation = generation + 1, last_used_at = $4
+          WHERE id = $1 AND token_hash = $2 AND revoked_at IS NULL RETURNING id)
+       INSERT INTO auth_refresh_rotations (token_hash, session_id, rotated_at)
+       SELECT $2, id, $4 FROM rotated
+       ON CONFLICT (token_hash) DO UPDATE SET rotated_at = EXCLUDED.rotated_at
+       RETURNING session_id`,
+      [sessionId, currentHash, nextHash, at],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether this hash is an earlier, rotated refresh token of the session. */
+  async wasRotated(sessionId: string, tokenHash: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM auth_refresh_rotations WHERE token_hash = $1 AND session_id = $2`,
+      [tokenHash, sessionId],
+    );
+    return rows.length > 0;
+  }
 }

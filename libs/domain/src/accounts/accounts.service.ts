@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, NotFound, ValidationFailed } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
+import { AccountAccessPolicy } from './account-access.policy.js';
 import { AccountsRepository } from './accounts.repository.js';
 import type { MembershipRole, SystemRole } from './account.entities.js';
 import type { Principal } from './principal.js';
@@ -38,6 +39,21 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Control characters (CR, LF, NUL, …) and bidirectional overrides in a display name: it appears in email headers and
+ * bodies, system messages, CSV exports and logs, where a line break or a reversed run can forge content.
+ */
+const UNSAFE_IN_NAMES = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+
+/** What is wrong with a display name, or null when it is fine (1 to 120 printable characters). */
+export function displayNameProblem(name: unknown): string | null {
+  if (typeof name !== 'string' || !name.trim() || name.trim().length > 120)
+    return 'must be 1 to 120 characters';
+  if (UNSAFE_IN_NAMES.test(name))
+    return 'must not contain line breaks, control characters or direction overrides';
+  return null;
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -51,6 +67,7 @@ export class AccountsService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly policy: AccountAccessPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,8 +98,10 @@ export class AccountsService implements OnApplicationBootstrap {
     }
   }
 
-  private async validate(input: NewUser): Promise<void> {
+  private async validate(input: NewUser, checkName = true): Promise<void> {
     const details: Array<{ field: string; message: string }> = [];
+    const nameProblem = checkName ? displayNameProblem(input.displayName) : null;
+    if (nameProblem) details.push({ field: 'displayName', message: nameProblem });
     if (input.country && !(await this.repo.countryExists(input.country)))
       details.push({ field: 'country', message: 'must be the code of a member or observer country' });
     if (input.organization && !(await this.repo.organizationExists(input.organization)))
@@ -169,14 +188,20 @@ export class AccountsService implements OnApplicationBootstrap {
     return (await this.repo.principalById(id))!;
   }
 
+  /**
+   * Replaces a user's memberships. `by` is the caller (checked by the account policy: never oneself; staff accounts
+   * only by an admin); the operator CLI passes null (it acts with the database's own authority, audited).
+   */
   async setMemberships(
     ctx: RequestContext,
     userId: string,
     memberships: Array<{ network: string; role: MembershipRole }>,
+    by: Principal | null,
   ): Promise<Principal> {
     const user = await this.repo.principalById(userId);
     if (!user) throw new NotFound('user');
-    await this.validate({ ...user, password: '', memberships });
+    if (by) this.policy.assertCanSetMemberships(by, user);
+    await this.validate({ ...user, password: '', memberships }, false);
     const networks = await this.repo.networksBySlug();
     await this.dataSource.transaction(async (m) => {
       await this.repo.replaceMemberships(
@@ -193,6 +218,7 @@ export class AccountsService implements OnApplicationBootstrap {
           details: {
             before: user.memberships.map(({ network, role }) => ({ network, role })),
             after: memberships,
+            ...(user.roles.length ? { staffAccount: user.roles } : {}),
           },
         },
         m,

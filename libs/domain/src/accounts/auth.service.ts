@@ -9,12 +9,8 @@ import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-err
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { ARGON2_OPTIONS, normalizeEmail } from './accounts.service.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
 import type { Principal } from './principal.js';
-
-/** Failed logins per email (and per ip) in this window before 429. */
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const LOGIN_MAX_FAILURES_PER_EMAIL = 5;
-export const LOGIN_MAX_FAILURES_PER_IP = 30;
 
 export interface TokenPair {
   accessToken: string;
@@ -45,6 +41,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly throttle: LoginThrottleRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,14 +51,11 @@ export class AuthService {
 
   async login(ctx: RequestContext & { userAgent?: string }, emailInput: string, password: string) {
     const email = normalizeEmail(emailInput);
-    const since = new Date(this.clock.now().getTime() - LOGIN_WINDOW_MS);
-    const [byEmail, byIp] = await Promise.all([
-      this.audit.countSince('auth.login.failed', { targetId: email }, since),
-      ctx.ip ? this.audit.countSince('auth.login.failed', { ip: ctx.ip }, since) : Promise.resolve(0),
-    ]);
-    if (byEmail >= LOGIN_MAX_FAILURES_PER_EMAIL || byIp >= LOGIN_MAX_FAILURES_PER_IP) {
+    // Counted before the password is checked (one atomic statement), so parallel guesses cannot slip past the limit.
+    const decision = await this.throttle.attempt(email, ctx.ip, this.clock.now());
+    if (!decision.allowed) {
       await this.audit.record(ctx, { action: 'auth.login.throttled', targetType: 'email', targetId: email });
-      throw new RateLimited(Math.ceil(LOGIN_WINDOW_MS / 1000), 'Too many failed logins; try again later.');
+      throw new RateLimited(decision.retryAfterSeconds, 'Too many failed logins; try again later.');
     }
     const found = await this.repo.credentialsByEmail(email);
     this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
@@ -77,6 +71,7 @@ export class AuthService {
       });
       throw invalidCredentials();
     }
+    await this.throttle.succeeded(email, ctx.ip, this.clock.now());
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
     const [session] = await this.dataSource.query(
@@ -132,20 +127,30 @@ export class AuthService {
       throw invalidToken();
     const presented = Buffer.from(sha256(secret));
     if (!timingSafeEqual(presented, Buffer.from(session.tokenHash))) {
-      await this.revoke(sessionId, 'refresh-token-reuse');
-      await this.audit.record(
-        { ...ctx, actorId: session.userId },
-        { action: 'auth.refresh.reuse', targetType: 'session', targetId: sessionId },
-      );
+      // Only a real, earlier-rotated token of this session is reuse (a stolen token raced its owner); anything else
+      // is merely invalid, so knowing a session id is not enough to end that session.
+      if (await this.repo.wasRotated(sessionId, sha256(secret))) {
+        await this.revoke(sessionId, 'refresh-token-reuse');
+        await this.audit.record(
+          { ...ctx, actorId: session.userId },
+          { action: 'auth.refresh.reuse', targetType: 'session', targetId: sessionId },
+        );
+      } else {
+        await this.audit.record(
+          { ...ctx, actorId: null },
+          { action: 'auth.refresh.invalid', targetType: 'session', targetId: sessionId },
+        );
+      }
       throw invalidToken();
     }
     const next = randomBytes(32).toString('base64url');
-    const rotated = await this.dataSource.query(
-      `UPDATE auth_sessions SET token_hash = $3, generation = generation + 1, last_used_at = $4
-        WHERE id = $1 AND token_hash = $2 AND revoked_at IS NULL RETURNING id`,
-      [sessionId, session.tokenHash, sha256(next), this.clock.now()],
+    const rotated = await this.repo.rotateRefreshToken(
+      sessionId,
+      session.tokenHash,
+      sha256(next),
+      this.clock.now(),
     );
-    if (rotated[1] === 0 || (Array.isArray(rotated[0]) && rotated[0].length === 0)) {
+    if (!rotated) {
       // Rotated concurrently by someone else holding the same token: treat as reuse.
       await this.revoke(sessionId, 'refresh-token-reuse');
       throw invalidToken();

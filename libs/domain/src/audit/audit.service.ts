@@ -36,20 +36,6 @@ export class AuditService {
     );
   }
 
-  /** Counts entries of one action for a target (or an ip) since a time: used to throttle failed logins. */
-  async countSince(action: string, by: { targetId?: string; ip?: string }, since: Date): Promise<number> {
-    const [row] = by.targetId
-      ? await this.dataSource.query(
-          `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND target_id = $2 AND at >= $3`,
-          [action, by.targetId, since],
-        )
-      : await this.dataSource.query(
-          `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND ip = $2 AND at >= $3`,
-          [action, by.ip, since],
-        );
-    return row.n;
-  }
-
   async list(filter: { action?: string; targetId?: string; limit?: number }) {
     return this.dataSource.query(
       `SELECT id, at, actor_id AS "actorId", action, target_type AS "targetType", target_id AS "targetId", ip,

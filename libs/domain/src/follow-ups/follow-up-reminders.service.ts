@@ -11,6 +11,7 @@ import {
 } from '#queue';
 import { followUpEscalationMail, followUpReminderMail, formatDateTime, Mailer } from '#mail';
 import { DomainEvents } from '../common/domain-events.js';
+import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
 import { rooms } from '../messaging/channel-access.policy.js';
 import { SystemMessages } from '../common/system-messages.js';
 import { PresidencyService } from '../presidency/presidency.service.js';
@@ -57,6 +58,7 @@ export class FollowUpRemindersService {
     private readonly scheduler: FollowUpScheduler,
     private readonly queues: QueueFactory,
     private readonly mailer: Mailer,
+    private readonly casePolicy: CaseAccessPolicy,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -171,7 +173,10 @@ export class FollowUpRemindersService {
     if (!rows.length) return { delivered: 0 };
     const network = (await this.repo.network(item.network))!;
     const names = await this.repo.countryNames();
-    const caseReference = item.caseId ? await this.repo.caseReference(item.caseId, item.networkId) : null;
+    const linked = item.caseId ? await this.repo.linkedCase(item.caseId, item.networkId) : null;
+    // Each recipient is an officer of the network: the reference is named only to those who may read the case.
+    const caseReference = (row: UnsentDelivery) =>
+      linked && this.casePolicy.officerCountryMayRead(row.country, linked) ? linked.reference : null;
     const delivered = await sendClaimedEmails(rows, {
       claim: (row) => this.repo.claimEmail(followUpId, row),
       send: (row) =>
@@ -179,7 +184,7 @@ export class FollowUpRemindersService {
           to: row.email,
           language: row.locale,
           messageId: `follow-up.${followUpId}.${reminder.replace(/\//g, '.')}.${row.userId}`,
-          ...this.render(item, network, row, names, caseReference),
+          ...this.render(item, network, row, names, caseReference(row)),
         }),
       sent: (row) => this.repo.markEmail(followUpId, row, 'sent'),
       label: (row) => `user ${row.userId}`,

@@ -57,6 +57,14 @@ export interface UnsentDelivery extends Recipient {
   details: Record<string, any>;
 }
 
+export interface LinkedCase {
+  id: string;
+  reference: string;
+  networkId: string;
+  handling: 'network' | 'involved';
+  countries: string[];
+}
+
 export interface OpenItemSummaryRow {
   id: string;
   title: string;
@@ -358,14 +366,27 @@ export class FollowUpsRepository {
   }
 
   /**
-   * The reference of a case of this network, or null when there is no such case. Case content never leaves the
-   * system by email: a follow-up linked to a case carries at most this reference.
+   * What the case-read rule needs to know about a linked case of this network (and its reference), or null when there
+   * is no such case. Case content never leaves the system by email: a follow-up linked to a case carries at most the
+   * reference, and only to those who may read the case.
    */
-  async caseReference(caseId: string, networkId: string): Promise<string | null> {
+  async linkedCase(caseId: string, networkId: string): Promise<LinkedCase | null> {
     const rows = await this.dataSource.query(
-      `SELECT reference FROM cases WHERE id = $1 AND network_id = $2`,
+      `SELECT id, reference, network_id AS "networkId", handling, countries::text[] AS countries
+         FROM cases WHERE id = $1 AND network_id = $2`,
       [caseId, networkId],
     );
-    return rows[0]?.reference ?? null;
+    return rows[0] ?? null;
+  }
+
+  /** The same for the cases linked from many items (the board). */
+  async linkedCases(caseIds: string[]): Promise<Map<string, LinkedCase>> {
+    if (!caseIds.length) return new Map();
+    const rows: LinkedCase[] = await this.dataSource.query(
+      `SELECT id, reference, network_id AS "networkId", handling, countries::text[] AS countries
+         FROM cases WHERE id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -5,6 +5,7 @@ import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid, NotFound, ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import type { Principal } from '../accounts/principal.js';
+import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
 import { rooms } from '../messaging/channel-access.policy.js';
 import { isUuid } from '../messaging/message-rules.js';
 import { approximateMs, parseSignedDuration } from './durations.js';
@@ -57,6 +58,7 @@ export class FollowUpsService {
     private readonly repo: FollowUpsRepository,
     private readonly workPlan: WorkPlanRepository,
     private readonly policy: FollowUpAccessPolicy,
+    private readonly casePolicy: CaseAccessPolicy,
     private readonly scheduler: FollowUpScheduler,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -89,8 +91,11 @@ export class FollowUpsService {
     if (input.caseId != null && !isUuid(input.caseId))
       errors.push({ field: 'caseId', message: 'must be the id of a case' });
     if (errors.length) throw new ValidationFailed(errors);
-    if (input.caseId != null && !(await this.repo.caseReference(input.caseId, network.id))) {
-      throw invalid('caseId', 'must be the id of a case of this network');
+    if (input.caseId != null) {
+      // Linking needs the case-read right: the item would otherwise name the case to whoever sees the board.
+      const linked = await this.repo.linkedCase(input.caseId, network.id);
+      if (!linked || !this.casePolicy.canRead(me, linked))
+        throw invalid('caseId', 'must be the id of a case of this network that you may read');
     }
     if (input.workPlanActivityId != null) await this.assertActivity(input.workPlanActivityId, network.id);
 
@@ -125,13 +130,28 @@ export class FollowUpsService {
     });
     const row = (await this.repo.byId(id))!;
     await this.afterChange(row, () => this.scheduler.schedule(row));
-    return followUpView(row, this.clock.now());
+    return this.shownTo(me, followUpView(row, this.clock.now()));
   }
 
   async get(me: Principal, id: string): Promise<FollowUpView> {
     const row = isUuid(id) ? await this.repo.byId(id) : null;
     this.policy.assertCanReadItem(me, row);
-    return followUpView(row, this.clock.now());
+    return this.shownTo(me, followUpView(row, this.clock.now()));
+  }
+
+  /** A linked case is shown only to those who may read it (a case reference is case information). */
+  private async shownTo<T extends { caseId: string | null }>(me: Principal, view: T): Promise<T> {
+    return (await this.shownToAll(me, [view]))[0];
+  }
+
+  private async shownToAll<T extends { caseId: string | null }>(me: Principal, views: T[]): Promise<T[]> {
+    const ids = [...new Set(views.map((v) => v.caseId).filter((id): id is string => !!id))];
+    const linked = await this.repo.linkedCases(ids);
+    return views.map((v) =>
+      v.caseId && !(linked.has(v.caseId) && this.casePolicy.canRead(me, linked.get(v.caseId)!))
+        ? { ...v, caseId: null }
+        : v,
+    );
   }
 
   async update(
@@ -196,7 +216,7 @@ export class FollowUpsService {
       if (result.cancel || result.moved) await this.scheduler.unschedule(result.before);
       if (!result.cancel && result.moved && this.open(row)) await this.scheduler.schedule(row);
     });
-    return followUpView(row, this.clock.now());
+    return this.shownTo(me, followUpView(row, this.clock.now()));
   }
 
   async respond(
@@ -247,7 +267,8 @@ export class FollowUpsService {
     this.policy.assertCanReadNetwork(me, slug);
     if (filter.country && !/^[A-Z]{2}$/.test(filter.country))
       throw invalid('country', 'must be an ISO 3166 alpha-2 code such as GT');
-    return boardView(await this.repo.listByNetwork(network.id), this.clock.now(), filter);
+    const board = boardView(await this.repo.listByNetwork(network.id), this.clock.now(), filter);
+    return { ...board, followUps: await this.shownToAll(me, board.followUps) };
   }
 
   async boardCsv(me: Principal, slug: string, filter: BoardFilter): Promise<string> {
@@ -267,10 +288,11 @@ export class FollowUpsService {
         `scheduling the reminders of follow-up ${row.id} failed (the reconcile sweep retries): ${String(error)}`,
       );
     }
+    // The whole network hears of it, observers and staff too: no case link in this broadcast (GET shows it to readers).
     this.events.publish('realtime.emit', {
       rooms: [rooms.network(row.networkId), rooms.staff],
       event: 'followup.updated',
-      payload: followUpView(row, this.clock.now()),
+      payload: { ...followUpView(row, this.clock.now()), caseId: null },
     });
   }
 

@@ -23,9 +23,17 @@ export class CaseAccessPolicy {
     return c.handling === 'network' || (!!p.country && c.countries.includes(p.country));
   }
 
-  /** Every reader of a case may work on it: post in its thread, change status, countries, handling, assignees. */
+  /** Every reader of a case may work on it: post in its thread, change its status and assignees. */
   canChange(p: Principal, c: CaseAccessFacts): boolean {
     return this.canRead(p, c);
+  }
+
+  /**
+   * Who reads a case is decided by the country that opened it: only its officers (who may read the case) change the
+   * handling level or the listed countries. Another reader could otherwise widen an `involved` case to the network.
+   */
+  canChangeAudience(p: Principal, c: CaseAccessFacts & { openerCountry: string | null }): boolean {
+    return this.canRead(p, c) && !!p.country && p.country === c.openerCountry;
   }
 
   /** Officers of the network open cases. */

@@ -218,6 +218,21 @@ export class CasesService {
       patch,
       patch.countries !== undefined ? await this.repo.countryCodes() : new Set(),
     );
+    const audienceChanged = handling !== before.handling || !sameSet(countries, before.countries);
+    if (
+      audienceChanged &&
+      !this.policy.canChangeAudience(p, { ...before, openerCountry: before.openedBy.country })
+    ) {
+      await this.audit.record(ctx, {
+        action: 'case.update.denied',
+        targetType: 'case',
+        targetId: id,
+        details: { reason: 'audience', handling: patch.handling, countries: patch.countries },
+      });
+      throw new NotAllowed(
+        `Only officers of ${before.openedBy.country ?? 'the country that opened the case'} change its handling or countries.`,
+      );
+    }
     const after = { networkId: before.networkId, handling, countries };
     if (assigneeIds.length) {
       const found = await this.channels.networkMembers(before.networkId, assigneeIds);

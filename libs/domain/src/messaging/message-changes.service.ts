@@ -14,7 +14,7 @@ import { MessagesRepository } from './messages.repository.js';
 
 /**
  * What happens to a message after it is sent: its author edits or deletes it (a tombstone stays; the previous bodies
- * are kept and audited), readers acknowledge it when it asked for that, and readers see its history and acks.
+ * are kept and audited), readers acknowledge it when it asked for that and see its acks; its author alone sees its history.
  */
 @Injectable()
 export class MessageChangesService {
@@ -47,6 +47,8 @@ export class MessageChangesService {
     const { row, channel } = await this.readableMessage(p, messageId);
     if (row.authorId !== p.id) throw new NotAllowed(`Only the author can ${verb} a message.`);
     if (row.deletedAt) throw new Conflict('The message was deleted.', 'MESSAGE_DELETED');
+    if (channel.kind === 'case' && channel.caseStatus === 'closed')
+      throw new Conflict(`The case is closed; reopen it to ${verb} its messages.`, 'CASE_CLOSED');
     return { row, channel };
   }
 
@@ -112,9 +114,13 @@ export class MessageChangesService {
     return view;
   }
 
-  /** The edit history of a message (previous bodies), for those who may read it. */
+  /**
+   * The edit history of a message (previous bodies, also of a deleted one): for its author only. Other readers see
+   * the current text or the tombstone; the audit log keeps who changed what.
+   */
   async history(p: Principal, messageId: string) {
-    await this.readableMessage(p, messageId);
+    const { row } = await this.readableMessage(p, messageId);
+    if (row.authorId !== p.id) throw new NotAllowed('Only the author can read the history of a message.');
     return (await this.repo.history(messageId)).map((h) => ({ ...h, at: new Date(h.at).toISOString() }));
   }
 

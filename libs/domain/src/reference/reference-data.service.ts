@@ -46,11 +46,11 @@ export class ReferenceDataService implements OnApplicationBootstrap {
            RETURNING id`,
           [n.slug, n.en, n.es, n.casePrefix],
         );
-        for (const name of DEFAULT_CHANNELS) {
+        for (const { name, visibility } of DEFAULT_CHANNELS) {
           await m.query(
-            `INSERT INTO channels (network_id, name, visibility, is_default) VALUES ($1, $2, 'network', true)
+            `INSERT INTO channels (network_id, name, visibility, is_default) VALUES ($1, $2, $3, true)
              ON CONFLICT (network_id, name) DO NOTHING`,
-            [row.id, name],
+            [row.id, name, visibility],
           );
         }
       }

@@ -53,5 +53,13 @@ export const NETWORKS: Array<{ slug: NetworkSlug; en: string; es: string; casePr
   },
 ];
 
-/** Each network starts with these channels, readable by every member of the network. */
-export const DEFAULT_CHANNELS = ['general', 'cases', 'follow-up', 'training'] as const;
+/**
+ * Each network starts with these channels: readable by every member of the network, except `cases`, which is for
+ * officers only (observers never see case talk; migration 1764370000100 moved existing deployments).
+ */
+export const DEFAULT_CHANNELS: ReadonlyArray<{ name: string; visibility: 'network' | 'officers' }> = [
+  { name: 'general', visibility: 'network' },
+  { name: 'cases', visibility: 'officers' },
+  { name: 'follow-up', visibility: 'network' },
+  { name: 'training', visibility: 'network' },
+];
