@@ -140,8 +140,8 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
     });
   }
 
-  /** Attaches the socket.io server to the API's HTTP server (called once by the gateway). */
-  attach(http: HttpServer, options: Partial<ServerOptions>): Server {
+  /** The socket.io server on the API's HTTP server (created once, by `EnlaceIoAdapter` for the gateway). */
+  createServer(http: HttpServer, options: Partial<ServerOptions>): Server {
     if (this.io) throw new Error('the socket.io server is already attached');
     coalesceWebSocketWrites();
     this.io = new Server(http, { ...options, ...(this.config.redisUrl ? { adapter: this.adapter() } : {}) });

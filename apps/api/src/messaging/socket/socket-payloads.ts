@@ -26,3 +26,6 @@ export const socketPayloads = {
 
 export type SocketEvent = keyof typeof socketPayloads;
 export type SocketPayload<E extends SocketEvent> = z.infer<(typeof socketPayloads)[E]>;
+
+/** Every client → server event the gateway handles (anything else is refused as UNKNOWN_EVENT). */
+export const SOCKET_EVENTS: ReadonlySet<string> = new Set(Object.keys(socketPayloads));

@@ -1,0 +1,11 @@
+import type { PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+
+/** Parses a socket event's payload with its zod schema; a ZodError reaches the WS filter as VALIDATION_FAILED. */
+export class ZodPayloadPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
+  constructor(private readonly schema: S) {}
+
+  transform(value: unknown): z.infer<S> {
+    return this.schema.parse(value);
+  }
+}
