@@ -2,3 +2,4 @@ export * from './realtime.module.js';
 export * from './realtime.server.js';
 export * from './enlace-io.adapter.js';
 export * from './recovery-guard.js';
+export * from './server-events.js';
