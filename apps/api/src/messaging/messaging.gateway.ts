@@ -15,10 +15,9 @@ import {
   MessageChangesService,
   MessageReadingService,
   MessageSendingService,
-  rooms,
   type RequestContext,
 } from '#domain';
-import { guardRecovery, RealtimeServer } from '#realtime';
+import { guardRecovery, RealtimeServer, rooms } from '#realtime';
 import { PostingLimiter } from '../common/posting-limiter.js';
 import { socketPayloads as P, SOCKET_EVENTS, type SocketPayload } from './socket/socket-payloads.js';
 import { RATE_BURST, socketPacketMiddleware } from './socket/socket-packet.middleware.js';
@@ -144,9 +143,14 @@ export class MessagingGateway
         await this.access.readable(st.principal, p.channelId);
         s.join(room);
       }
-      s.to(room).emit('typing', {
+      this.events.publish('typing', {
         channelId: p.channelId,
-        user: { id: st.principal.id, displayName: st.principal.displayName, country: st.principal.country },
+        user: {
+          id: st.principal.id,
+          displayName: st.principal.displayName,
+          country: st.principal.country ?? null,
+        },
+        originSocketId: s.id,
       });
       return {};
     });

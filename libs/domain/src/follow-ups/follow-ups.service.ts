@@ -5,7 +5,6 @@ import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid, NotFound, ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import type { Principal } from '../accounts/principal.js';
-import { rooms } from '../messaging/channel-access.policy.js';
 import { isUuid } from '../messaging/message-rules.js';
 import { approximateMs, parseSignedDuration } from './durations.js';
 import { FollowUpAccessPolicy } from './follow-up-access.policy.js';
@@ -267,10 +266,9 @@ export class FollowUpsService {
         `scheduling the reminders of follow-up ${row.id} failed (the reconcile sweep retries): ${String(error)}`,
       );
     }
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.network(row.networkId), rooms.staff],
-      event: 'followup.updated',
-      payload: followUpView(row, this.clock.now()),
+    this.events.publish('followup.updated', {
+      networkId: row.networkId,
+      followUp: followUpView(row, this.clock.now()),
     });
   }
 

@@ -6,11 +6,11 @@ import {
   AccountsRepository,
   AuthService,
   ChannelsService,
-  rooms,
+  DomainEvents,
   type AccessScope,
   type Principal,
 } from '#domain';
-import { RealtimeServer, type RecoveredSession } from '#realtime';
+import { RealtimeServer, rooms, socketRooms, type RecoveredSession } from '#realtime';
 
 /** What the gateway keeps for each live socket of this process. */
 export interface SocketState {
@@ -49,6 +49,7 @@ export class SocketSessions {
     private readonly auth: AuthService,
     private readonly accounts: AccountsRepository,
     private readonly channels: ChannelsService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -64,7 +65,7 @@ export class SocketSessions {
     if (socket.recovered && (socket.data as any)?.userId !== principal.id) throw unauthorized();
     const { tokenExpiresAt, ...p } = principal;
     const scope = accessScope(p);
-    const initialRooms = await this.channels.roomsFor(p, scope);
+    const initialRooms = socketRooms(p, await this.channels.readableChannelIds(p, scope));
     socket.data = { userId: p.id };
     this.states.set(socket, {
       principal: p,
@@ -89,7 +90,7 @@ export class SocketSessions {
     const principal = await this.auth.authenticate(token);
     if ((session.data as { userId?: string } | undefined)?.userId !== principal.id) return false;
     const { tokenExpiresAt: _expires, ...p } = principal;
-    const now = new Set(await this.channels.roomsFor(p, accessScope(p)));
+    const now = new Set(socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p))));
     return session.rooms.every((room) => room === session.sid || now.has(room));
   }
 
@@ -148,7 +149,7 @@ export class SocketSessions {
             continue;
           }
           const scope = accessScope(p);
-          const wanted = await this.channels.roomsFor(p, scope);
+          const wanted = socketRooms(p, await this.channels.readableChannelIds(p, scope));
           state.principal = p;
           state.scope = scope;
           if (socket.connected) {
@@ -178,8 +179,9 @@ export class SocketSessions {
       // the process may have begun to shut down meanwhile: its adapter no longer publishes
       if (remaining.length || this.realtime.closing) return;
     }
-    io.to(p.memberships.map((m) => rooms.network(m.networkId))).emit('presence', {
-      user: { id: p.id, displayName: p.displayName, country: p.country },
+    this.events.publish('presence', {
+      user: { id: p.id, displayName: p.displayName, country: p.country ?? null },
+      networkIds: p.memberships.map((m) => m.networkId),
       status,
     });
   }
