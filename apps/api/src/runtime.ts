@@ -5,7 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { type AppConfig, Clock } from '#config';
+import { type AppConfig, APP_CONFIG, Clock } from '#config';
+import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
 import { validationPipe } from './common/validation.js';
@@ -57,6 +58,7 @@ export async function startRuntime(
       });
       app = http;
       http.useLogger(http.get(Logger));
+      http.useWebSocketAdapter(new EnlaceIoAdapter(http, http.get(RealtimeServer), http.get(APP_CONFIG)));
       http.disable('x-powered-by');
       http.set('trust proxy', config.trustProxy);
       http.use(securityHeaders(config));

@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     expect(c.queueBackend).toBe('redis');
   });
 
+  it('reads MESSAGE_RATE_LIMIT as a burst refilled over a period (default 120 per 2 s)', () => {
+    expect(loadConfig(base).messageRate).toEqual({ burst: 120, perSecond: 60 });
+    expect(loadConfig({ ...base, MESSAGE_RATE_LIMIT: '5/60s' }).messageRate).toEqual({
+      burst: 5,
+      perSecond: 5 / 60,
+    });
+  });
+
   it('derives ALLOWED_ORIGINS from PUBLIC_URL and parses a list', () => {
     expect(loadConfig({ ...base, PUBLIC_URL: 'https://enlace.example.org/app/' }).allowedOrigins).toEqual([
       'https://enlace.example.org',
@@ -48,6 +56,11 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' }, /^Invalid configuration: ADMIN_PASSWORD /],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [{ ALLOWED_ORIGINS: 'https://a.org/path' }, /^Invalid configuration: ALLOWED_ORIGINS /],
+    [
+      { MESSAGE_RATE_LIMIT: '60 per second' },
+      /^Invalid configuration: MESSAGE_RATE_LIMIT must be <messages>/,
+    ],
+    [{ MESSAGE_RATE_LIMIT: '0/1s' }, /^Invalid configuration: MESSAGE_RATE_LIMIT /],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     try {

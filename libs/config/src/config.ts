@@ -54,6 +54,12 @@ const schema = z.object({
   ROLE: optional(z.enum(['all', 'api', 'worker'], 'must be one of all, api, worker')).default('all'),
   ALLOWED_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
+  MESSAGE_RATE_LIMIT: optional(
+    z
+      .string()
+      .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,5}s$/, 'must be <messages>/<seconds>s, e.g. 120/2s')
+      .transform((v) => v.slice(0, -1).split('/').map(Number) as [number, number]),
+  ).default([120, 2]),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -83,6 +89,8 @@ export interface AppConfig {
    */
   trustProxy: false | number | string[];
   logLevel: string;
+  /** Messages one user may post (REST and socket together): a burst of `burst`, refilled at `perSecond`. */
+  messageRate: { burst: number; perSecond: number };
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -190,6 +198,10 @@ export function loadConfig(
     allowedOrigins: origins.map((o) => o.replace(/\/$/, '')),
     trustProxy,
     logLevel: v.LOG_LEVEL,
+    messageRate: {
+      burst: v.MESSAGE_RATE_LIMIT[0],
+      perSecond: v.MESSAGE_RATE_LIMIT[0] / v.MESSAGE_RATE_LIMIT[1],
+    },
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',

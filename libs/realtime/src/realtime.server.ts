@@ -4,7 +4,6 @@ import {
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnModuleInit,
 } from '@nestjs/common';
 import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -12,7 +11,6 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { DomainEvents, MessagingEvents } from '#domain';
 
 type ClusterHandler = (data: any) => void;
 
@@ -61,11 +59,10 @@ export function adapterPrefix(redisUrl: string): string {
  *   worker-only process without Redis cannot reach sockets: its realtime events are dropped (logged once);
  *   clients still get every message through `sync`.
  *
- * Everything the domain publishes as `realtime.emit` and the room changes of `MessagingEvents` are applied here, in
- * publication order.
+ * `RealtimeFanout` turns the domain events into broadcasts through this server, in publication order.
  */
 @Injectable()
-export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private io?: Server;
   private redis?: Redis;
@@ -73,32 +70,8 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
   private shuttingDown = false;
   private warnedNoServer = false;
   private readonly clusterHandlers = new Map<string, Set<ClusterHandler>>();
-  private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly events: DomainEvents,
-    private readonly roomEvents: MessagingEvents,
-  ) {}
-
-  onModuleInit(): void {
-    this.unsubscribe.push(
-      this.events.on('realtime.emit', ({ rooms, event, payload }) => {
-        const io = this.server();
-        if (!io || !rooms.length) return;
-        io.to(rooms).emit(event, payload);
-      }),
-      this.roomEvents.on('rooms.join', ({ targets, rooms }) => {
-        const io = this.server();
-        if (io && targets.length) io.in(targets).socketsJoin(rooms);
-      }),
-      this.roomEvents.on('rooms.leave', ({ targets, except, rooms }) => {
-        const io = this.server();
-        if (!io || !targets.length) return;
-        (except?.length ? io.in(targets).except(except) : io.in(targets)).socketsLeave(rooms);
-      }),
-    );
-  }
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** A worker-only process with Redis: a socket.io Server that listens nowhere, for its broadcasts. */
   onApplicationBootstrap(): void {
@@ -110,7 +83,9 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
     }
   }
 
-  private server(): Server | undefined {
+  /** The socket.io server of this process (none in a worker without Redis: said once, then nothing is sent). */
+  server(): Server | undefined {
+    if (this.shuttingDown) return undefined;
     if (!this.io && !this.warnedNoServer) {
       this.warnedNoServer = true;
       this.logger.warn(
@@ -140,8 +115,8 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
     });
   }
 
-  /** Attaches the socket.io server to the API's HTTP server (called once by the gateway). */
-  attach(http: HttpServer, options: Partial<ServerOptions>): Server {
+  /** The socket.io server on the API's HTTP server (created once, by `EnlaceIoAdapter` for the gateway). */
+  createServer(http: HttpServer, options: Partial<ServerOptions>): Server {
     if (this.io) throw new Error('the socket.io server is already attached');
     coalesceWebSocketWrites();
     this.io = new Server(http, { ...options, ...(this.config.redisUrl ? { adapter: this.adapter() } : {}) });
@@ -195,7 +170,6 @@ export class RealtimeServer implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    for (const off of this.unsubscribe.splice(0)) off();
     const io = this.io;
     this.io = undefined;
     if (io) {

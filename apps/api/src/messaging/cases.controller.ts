@@ -12,6 +12,7 @@ import {
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { OpenCaseDto, SendMessageDto, UpdateCaseDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
+import { PostingLimiter } from '../common/posting-limiter.js';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class CasesController {
     private readonly cases: CasesService,
     private readonly sending: MessageSendingService,
     private readonly reading: MessageReadingService,
+    private readonly limiter: PostingLimiter,
   ) {}
 
   @Post('networks/:slug/cases')
@@ -84,6 +86,7 @@ export class CasesController {
     @Body() body: SendMessageDto,
     @Res({ passthrough: true }) res: Response,
   ) {
+    await this.limiter.take(me.id);
     const channelId = await this.cases.threadChannel(me, id);
     const { message, created } = await this.sending.send(ctx, me, channelId, body);
     res.status(created ? 201 : 200);

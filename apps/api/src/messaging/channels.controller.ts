@@ -11,6 +11,7 @@ import {
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ChannelMembersDto, CreateChannelDto, ReadDto, SendMessageDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
+import { PostingLimiter } from '../common/posting-limiter.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class ChannelsController {
     private readonly channels: ChannelsService,
     private readonly sending: MessageSendingService,
     private readonly reading: MessageReadingService,
+    private readonly limiter: PostingLimiter,
   ) {}
 
   @Get('networks')
@@ -67,6 +69,7 @@ export class ChannelsController {
     @Body() body: SendMessageDto,
     @Res({ passthrough: true }) res: Response,
   ) {
+    await this.limiter.take(me.id);
     const { message, created } = await this.sending.send(ctx, me, id, body);
     res.status(created ? 201 : 200);
     return message;

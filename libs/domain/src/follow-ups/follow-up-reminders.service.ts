@@ -12,7 +12,6 @@ import {
 import { followUpEscalationMail, followUpReminderMail, formatDateTime, Mailer } from '#mail';
 import { DomainEvents } from '../common/domain-events.js';
 import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
-import { rooms } from '../messaging/channel-access.policy.js';
 import { SystemMessages } from '../common/system-messages.js';
 import { PresidencyService } from '../presidency/presidency.service.js';
 import { approximateMs, escalationTime, parseSignedDuration, reminderKind } from './durations.js';
@@ -271,10 +270,6 @@ export class FollowUpRemindersService {
   }
 
   private emit(userIds: string[], payload: FollowUpReminderEvent): void {
-    this.events.publish('realtime.emit', {
-      rooms: userIds.map(rooms.user),
-      event: 'followup.reminder',
-      payload,
-    });
+    this.events.publish('followup.reminder', { userIds, reminder: payload });
   }
 }

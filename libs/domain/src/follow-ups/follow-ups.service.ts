@@ -6,7 +6,6 @@ import { Conflict, invalid, NotFound, ValidationFailed, type ErrorDetail } from 
 import { DomainEvents } from '../common/domain-events.js';
 import type { Principal } from '../accounts/principal.js';
 import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
-import { rooms } from '../messaging/channel-access.policy.js';
 import { isUuid } from '../messaging/message-rules.js';
 import { approximateMs, parseSignedDuration } from './durations.js';
 import { FollowUpAccessPolicy } from './follow-up-access.policy.js';
@@ -289,10 +288,9 @@ export class FollowUpsService {
       );
     }
     // The whole network hears of it, observers and staff too: no case link in this broadcast (GET shows it to readers).
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.network(row.networkId), rooms.staff],
-      event: 'followup.updated',
-      payload: { ...followUpView(row, this.clock.now()), caseId: null },
+    this.events.publish('followup.updated', {
+      networkId: row.networkId,
+      followUp: { ...followUpView(row, this.clock.now()), caseId: null },
     });
   }
 

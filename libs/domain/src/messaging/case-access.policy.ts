@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { isOfficerOf, type Principal } from '../accounts/principal.js';
-import { rooms, type CaseHandling } from './channel-access.policy.js';
+import type { CaseHandling } from './channel-access.policy.js';
 
 export interface CaseAccessFacts {
   networkId: string;
   handling: CaseHandling;
   countries: string[];
+}
+
+/** The facts of a case that decide who may read it (and nothing else). */
+export function caseAccess(c: CaseAccessFacts): CaseAccessFacts {
+  return { networkId: c.networkId, handling: c.handling, countries: [...c.countries] };
 }
 
 /**
@@ -44,12 +49,5 @@ export class CaseAccessPolicy {
   /** Whether the officer with this country may read the case (for assignees and mentions). */
   officerCountryMayRead(country: string | null, c: CaseAccessFacts): boolean {
     return c.handling === 'network' || (!!country && c.countries.includes(country));
-  }
-
-  /** The rooms holding exactly the sockets that may read the case. */
-  readerRooms(c: CaseAccessFacts): string[] {
-    return c.handling === 'network'
-      ? [rooms.officers(c.networkId)]
-      : c.countries.map((country) => rooms.officersOf(c.networkId, country));
   }
 }

@@ -6,7 +6,7 @@ import { membershipIn, type Principal } from '../accounts/principal.js';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { invalid, NotAllowed, NotFound } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
-import { CaseAccessPolicy } from './case-access.policy.js';
+import { caseAccess, CaseAccessPolicy } from './case-access.policy.js';
 import {
   actorLabel,
   addAssigneesLine,
@@ -24,13 +24,12 @@ import {
   type OpenCaseInput,
 } from './case-validation.js';
 import { caseView, type CaseView } from './case.view.js';
-import { accessScope, rooms } from './channel-access.policy.js';
+import { accessScope } from './channel-access.policy.js';
 import { ChannelsRepository, type NetworkRecord } from './channels.repository.js';
 import { CasesRepository, type CaseRecord } from './cases.repository.js';
 import { isUuid } from './message-rules.js';
 import { messageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
-import { MessagingEvents } from './messaging-events.js';
 
 /**
  * Cases: references unique under concurrency (a counter row per network and year, locked in the opening transaction),
@@ -46,7 +45,6 @@ export class CasesService {
     private readonly messages: MessagesRepository,
     private readonly policy: CaseAccessPolicy,
     private readonly events: DomainEvents,
-    private readonly roomEvents: MessagingEvents,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -81,7 +79,7 @@ export class CasesService {
 
     const at = this.clock.now();
     const caseId = randomUUID();
-    const { channelId, systemMessageId } = await this.dataSource.transaction(async (m) => {
+    const { systemMessageId } = await this.dataSource.transaction(async (m) => {
       const number = await this.repo.nextNumber(n.id, at.getUTCFullYear(), m);
       const reference = formatReference(n.casePrefix, at.getUTCFullYear(), number);
       const channel = await this.channels.insert(
@@ -137,21 +135,9 @@ export class CasesService {
     const record = (await this.repo.byId(caseId))!;
     const view = caseView(record);
     const system = messageView((await this.messages.byId(systemMessageId))!);
-    // Readers' live sockets join the thread's room first, then hear about the case: in this order on every process.
-    this.roomEvents.publish('rooms.join', {
-      targets: this.policy.readerRooms(record),
-      rooms: [rooms.channel(channelId)],
-    });
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(channelId)],
-      event: 'case.created',
-      payload: view,
-    });
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(channelId)],
-      event: 'message.created',
-      payload: system,
-    });
+    // The case first (its readers then hear of its thread), then the thread's first message.
+    this.events.publish('case.created', { case: view, access: caseAccess(record) });
+    this.events.publish('message.created', { message: system });
     return view;
   }
 
@@ -297,19 +283,13 @@ export class CasesService {
     const record = (await this.repo.byId(id))!;
     const view = caseView(record);
     const system = messageView((await this.messages.byId(systemId))!);
-    const room = rooms.channel(record.channelId);
-    const readers = this.policy.readerRooms(record);
-    if (handling !== before.handling || countriesChanged) {
-      // Sockets that may no longer read the case leave its room before anything more is said there.
-      this.roomEvents.publish('rooms.leave', { targets: [room], except: readers, rooms: [room] });
-      this.roomEvents.publish('rooms.join', { targets: readers, rooms: [room] });
-    }
-    this.events.publish('realtime.emit', { rooms: [room], event: 'case.updated', payload: view });
-    this.events.publish('realtime.emit', {
-      rooms: [room],
-      event: 'message.created',
-      payload: system as MessageView,
+    // Who may read the case changes before anything more is said in its thread.
+    this.events.publish('case.updated', {
+      case: view,
+      access: caseAccess(record),
+      accessChanged: handling !== before.handling || countriesChanged,
     });
+    this.events.publish('message.created', { message: system as MessageView });
     return view;
   }
 }

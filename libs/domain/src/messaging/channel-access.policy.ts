@@ -111,28 +111,3 @@ export class ChannelAccessPolicy {
                      AND (k.handling = 'network' OR k.countries @> ARRAY[${e.country}]::char(2)[]))))`;
   }
 }
-
-/** Room names shared with the realtime layer. */
-export const rooms = {
-  user: (userId: string) => `user:${userId}`,
-  channel: (channelId: string) => `channel:${channelId}`,
-  /** Every member of a network (officers and observers). */
-  network: (networkId: string) => `network:${networkId}`,
-  officers: (networkId: string) => `officers:${networkId}`,
-  officersOf: (networkId: string, country: string) => `officers:${networkId}:${country}`,
-  staff: 'staff',
-};
-
-/** The rooms a socket of this caller belongs to besides its channels: they let new channels and cases reach it. */
-export function audienceRooms(p: Principal): string[] {
-  const out = [rooms.user(p.id)];
-  if (isStaff(p)) out.push(rooms.staff);
-  for (const m of p.memberships) {
-    out.push(rooms.network(m.networkId));
-    if (m.role === 'officer') {
-      out.push(rooms.officers(m.networkId));
-      if (p.country) out.push(rooms.officersOf(m.networkId, p.country));
-    }
-  }
-  return out;
-}

@@ -13,16 +13,13 @@ import {
 import { DomainEvents } from '../common/domain-events.js';
 import {
   accessScope,
-  audienceRooms,
   ChannelAccessPolicy,
-  rooms,
   type AccessScope,
   type ChannelVisibility,
 } from './channel-access.policy.js';
 import { ChannelAccess } from './channel-access.service.js';
 import { ChannelsRepository, type ChannelListItem, type NetworkRecord } from './channels.repository.js';
 import { isUuid } from './message-rules.js';
-import { MessagingEvents } from './messaging-events.js';
 
 const CHANNEL_NAME = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 const MAX_MEMBERS = 500;
@@ -40,7 +37,6 @@ export class ChannelsService {
     private readonly access: ChannelAccess,
     private readonly policy: ChannelAccessPolicy,
     private readonly events: DomainEvents,
-    private readonly roomEvents: MessagingEvents,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
   ) {}
@@ -131,12 +127,6 @@ export class ChannelsService {
           throw new Conflict('A channel with this name exists in the network.', 'CHANNEL_NAME_TAKEN');
         throw e;
       });
-    const targets =
-      input.visibility === 'network'
-        ? [rooms.network(n.id), rooms.staff]
-        : input.visibility === 'officers'
-          ? [rooms.officers(n.id)]
-          : memberIds.map(rooms.user);
     const view: ChannelView = {
       id: created.id,
       name,
@@ -145,14 +135,7 @@ export class ChannelsService {
       unreadCount: 0,
       network: n.slug,
     };
-    if (targets.length) {
-      this.roomEvents.publish('rooms.join', { targets, rooms: [rooms.channel(created.id)] });
-      this.events.publish('realtime.emit', {
-        rooms: [rooms.channel(created.id)],
-        event: 'channel.created',
-        payload: view,
-      });
-    }
+    this.events.publish('channel.created', { channel: { ...view }, networkId: n.id, memberIds });
     if (input.visibility === 'private') view.members = await this.repo.members(created.id);
     return view;
   }
@@ -191,10 +174,7 @@ export class ChannelsService {
         targetId: channel.id,
         details: { userIds: added },
       });
-      this.roomEvents.publish('rooms.join', {
-        targets: added.map(rooms.user),
-        rooms: [rooms.channel(channel.id)],
-      });
+      this.events.publish('channel.members.added', { channelId: channel.id, userIds: added });
     }
     return this.repo.members(channel.id);
   }
@@ -208,15 +188,11 @@ export class ChannelsService {
       targetId: channel.id,
       details: { userId },
     });
-    this.roomEvents.publish('rooms.leave', {
-      targets: [rooms.user(userId)],
-      rooms: [rooms.channel(channel.id)],
-    });
+    this.events.publish('channel.members.removed', { channelId: channel.id, userId });
   }
 
-  /** Every room a socket of this caller belongs to: its user, its audiences and each channel it may read. */
-  async roomsFor(p: Principal, scope: AccessScope = accessScope(p)): Promise<string[]> {
-    const ids = await this.repo.readableIds(scope);
-    return [...audienceRooms(p), ...ids.map(rooms.channel)];
+  /** The ids of every channel (and case thread) the caller may read: the rooms of its live sockets. */
+  readableChannelIds(p: Principal, scope: AccessScope = accessScope(p)): Promise<string[]> {
+    return this.repo.readableIds(scope);
   }
 }

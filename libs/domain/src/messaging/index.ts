@@ -17,7 +17,6 @@ export * from './mentions.service.js';
 export * from './message-changes.service.js';
 export * from './message-reading.service.js';
 export * from './message-sending.service.js';
-export * from './messaging-events.js';
 export * from './messaging.module.js';
 export * from './search.repository.js';
 export * from './search.service.js';

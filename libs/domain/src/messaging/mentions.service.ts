@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../accounts/principal.js';
 import { DomainEvents } from '../common/domain-events.js';
-import { ChannelAccessPolicy, rooms } from './channel-access.policy.js';
+import { ChannelAccessPolicy } from './channel-access.policy.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { parseMentions } from './message-rules.js';
 import type { MessageView } from './message.view.js';
@@ -46,18 +46,6 @@ export class MentionsService {
       )
       .map((c) => c.id);
     if (!userIds.length) return;
-    this.events.publish('realtime.emit', {
-      rooms: userIds.map(rooms.user),
-      event: 'notification',
-      payload: {
-        kind: 'mention',
-        messageId: message.id,
-        channelId: message.channelId,
-        caseId: message.caseId,
-        seq: message.seq,
-        author: message.author,
-        title: { en: `${author.displayName} mentioned you`, es: `${author.displayName} le mencionó` },
-      },
-    });
+    this.events.publish('message.mentioned', { userIds, message });
   }
 }

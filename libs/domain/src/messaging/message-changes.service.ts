@@ -6,7 +6,6 @@ import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, NotAllowed, NotFound } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { ChannelAccess } from './channel-access.service.js';
-import { rooms } from './channel-access.policy.js';
 import type { ChannelRecord } from './channels.repository.js';
 import { isUuid, validateBody } from './message-rules.js';
 import { messageView, type MessageRow, type MessageView } from './message.view.js';
@@ -106,11 +105,7 @@ export class MessageChangesService {
       }
     });
     const view = messageView((await this.repo.byId(row.id))!);
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(row.channelId)],
-      event: kind === 'edit' ? 'message.updated' : 'message.deleted',
-      payload: view,
-    });
+    this.events.publish(kind === 'edit' ? 'message.updated' : 'message.deleted', { message: view });
     return view;
   }
 
@@ -143,17 +138,13 @@ export class MessageChangesService {
       };
     }
     const ackedAt = new Date(at).toISOString();
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(row.channelId)],
-      event: 'message.acked',
-      payload: {
-        messageId,
-        channelId: row.channelId,
-        caseId: row.caseId,
-        seq: Number(row.seq),
-        user: { id: p.id, displayName: p.displayName, country: p.country ?? null },
-        ackedAt,
-      },
+    this.events.publish('message.acked', {
+      messageId,
+      channelId: row.channelId,
+      caseId: row.caseId,
+      seq: Number(row.seq),
+      user: { id: p.id, displayName: p.displayName, country: p.country ?? null },
+      ackedAt,
     });
     if (channel.kind === 'case') {
       await this.audit.record(ctx, {

@@ -6,7 +6,7 @@ import { Conflict, invalid, NotFound } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { CaseAccessPolicy } from './case-access.policy.js';
 import { ChannelAccess } from './channel-access.service.js';
-import { accessScope, rooms, type AccessScope } from './channel-access.policy.js';
+import { accessScope, type AccessScope } from './channel-access.policy.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { CasesRepository } from './cases.repository.js';
 import { isUuid, validateSend, type SendInput } from './message-rules.js';
@@ -78,11 +78,7 @@ export class MessageSendingService {
       editedAt: null,
       deleted: false,
     };
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(channelId)],
-      event: 'message.created',
-      payload: message,
-    });
+    this.events.publish('message.created', { message });
     if (valid.body.includes('@')) {
       this.mentions
         .notify(p, message, stored.networkId)

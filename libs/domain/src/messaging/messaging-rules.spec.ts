@@ -1,5 +1,4 @@
 import { canTransition, formatReference } from './case-rules.js';
-import { CaseAccessPolicy } from './case-access.policy.js';
 import { ChannelAccessPolicy, type AccessScope, type ChannelAccessFacts } from './channel-access.policy.js';
 import { charCount, normalizeName, parseMentions, validateSend } from './message-rules.js';
 
@@ -71,16 +70,6 @@ describe('channel access rules', () => {
       false,
       false,
       false,
-    ]);
-  });
-  it('case reader rooms follow handling', () => {
-    const p = new CaseAccessPolicy();
-    expect(p.readerRooms({ networkId: NET, handling: 'network', countries: ['GT'] })).toEqual([
-      `officers:${NET}`,
-    ]);
-    expect(p.readerRooms({ networkId: NET, handling: 'involved', countries: ['GT', 'MX'] })).toEqual([
-      `officers:${NET}:GT`,
-      `officers:${NET}:MX`,
     ]);
   });
 });

@@ -13,7 +13,6 @@ import { MentionsService } from './mentions.service.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessageReadingService } from './message-reading.service.js';
 import { MessageSendingService } from './message-sending.service.js';
-import { MessagingEvents } from './messaging-events.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 import { SystemMessagesService } from './system-messages.service.js';
@@ -32,7 +31,6 @@ const providers = [
   MessageReadingService,
   MessageSendingService,
   MessagesRepository,
-  MessagingEvents,
   SearchRepository,
   SearchService,
   SystemMessagesService,

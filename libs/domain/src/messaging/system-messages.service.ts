@@ -3,7 +3,6 @@ import { Clock } from '#config';
 import { NotFound } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { SystemMessages, type SystemMessageInput } from '../common/system-messages.js';
-import { rooms } from './channel-access.policy.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { isUuid, validateBody } from './message-rules.js';
 import { messageView, type MessageRow, type MessageView } from './message.view.js';
@@ -57,11 +56,7 @@ export class SystemMessagesService extends SystemMessages {
     }
     if (!row) throw new NotFound('channel');
     const view = messageView(row);
-    this.events.publish('realtime.emit', {
-      rooms: [rooms.channel(view.channelId)],
-      event: 'message.created',
-      payload: view,
-    });
+    this.events.publish('message.created', { message: view });
     return { view, created: true };
   }
 

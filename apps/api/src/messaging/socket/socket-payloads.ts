@@ -20,9 +20,19 @@ export const socketPayloads = {
   'message.delete': z.strictObject({ id }),
   'message.ack': z.strictObject({ id }),
   'channel.read': z.strictObject({ channelId: id, seq: z.number().int().min(0) }),
-  sync: z.strictObject({ cursors: z.record(z.string().max(64), z.number().int().min(0)) }),
+  sync: z.strictObject({
+    cursors: z.record(
+      z
+        .string()
+        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'keys must be channel ids'),
+      z.number().int().min(0),
+    ),
+  }),
   typing: z.strictObject({ channelId: id }),
 } as const;
 
 export type SocketEvent = keyof typeof socketPayloads;
 export type SocketPayload<E extends SocketEvent> = z.infer<(typeof socketPayloads)[E]>;
+
+/** Every client → server event the gateway handles (anything else is refused as UNKNOWN_EVENT). */
+export const SOCKET_EVENTS: ReadonlySet<string> = new Set(Object.keys(socketPayloads));

@@ -1,0 +1,54 @@
+import type { Logger } from '@nestjs/common';
+import type { Event, Socket } from 'socket.io';
+import { DomainError, RateLimited, ValidationFailed } from '#domain';
+import type { SocketState } from './socket-sessions.js';
+import { toAckError } from './ws-error.js';
+
+/** Per-socket token bucket: a burst, then a sustained rate of client events. */
+export const RATE_BURST = 120;
+export const RATE_PER_SECOND = 60;
+/** Refused events in a row (rate limited or malformed) after which the socket is disconnected. */
+export const MAX_STRIKES = 500;
+
+function take(state: SocketState): boolean {
+  const now = Date.now();
+  state.tokens = Math.min(RATE_BURST, state.tokens + ((now - state.refilledAt) / 1000) * RATE_PER_SECOND);
+  state.refilledAt = now;
+  if (state.tokens < 1) return false;
+  state.tokens -= 1;
+  return true;
+}
+
+/**
+ * The packet middleware of every socket, before any `@SubscribeMessage` handler: the per-socket rate limit, the
+ * refusal of unknown events, of events without an ack callback and of anything but exactly one payload. A refused
+ * event is answered `{ok:false,error}` (when it has an ack) and counts a strike; `MAX_STRIKES` in a row end the
+ * connection. Payload shapes are checked by each handler's pipe; a handled event resets the strikes.
+ */
+export function socketPacketMiddleware(
+  socket: Socket,
+  state: SocketState,
+  events: ReadonlySet<string>,
+  logger: Logger,
+): (packet: Event, next: (err?: Error) => void) => void {
+  return (packet, next) => {
+    const [event, ...args] = packet as unknown[];
+    const ack =
+      typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
+    const no = (error: unknown) => {
+      state.strikes += 1;
+      if (ack) ack(toAckError(error, state.principal.locale, logger));
+      if (state.strikes >= MAX_STRIKES) socket.disconnect(true);
+    };
+    if (!take(state)) return no(new RateLimited(1, 'Too many events on this connection; slow down.'));
+    if (typeof event !== 'string' || !events.has(event))
+      return no(new DomainError('UNKNOWN_EVENT', 400, `Unknown event: ${String(event).slice(0, 40)}.`));
+    if (!ack)
+      return no(
+        new ValidationFailed([{ field: 'ack', message: 'every event takes an acknowledgement callback' }]),
+      );
+    if (args.length !== 1)
+      return no(new ValidationFailed([{ field: 'payload', message: 'must be exactly one object' }]));
+    next();
+  };
+}

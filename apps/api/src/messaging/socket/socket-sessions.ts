@@ -1,0 +1,188 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Server, Socket } from 'socket.io';
+import { Clock } from '#config';
+import {
+  accessScope,
+  AccountsRepository,
+  AuthService,
+  ChannelsService,
+  DomainEvents,
+  type AccessScope,
+  type Principal,
+} from '#domain';
+import { RealtimeServer, rooms, socketRooms, type RecoveredSession } from '#realtime';
+
+/** What the gateway keeps for each live socket of this process. */
+export interface SocketState {
+  principal: Principal;
+  scope: AccessScope;
+  expiresAt: number;
+  timer?: NodeJS.Timeout;
+  /** Per-socket token bucket of client events (see socket-packet.middleware.ts). */
+  tokens: number;
+  refilledAt: number;
+  /** Refused events in a row. */
+  strikes: number;
+  /** The socket's writes that must keep their order (see `serial`). */
+  queue: Promise<unknown>;
+  pending: number;
+  requests: number;
+  initialRooms?: string[];
+}
+
+export const unauthorized = () =>
+  Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED' } });
+
+/**
+ * The live sockets of this process: who they are (authenticated at the handshake, re-read when access changes),
+ * which rooms they are in (exactly the channels their user may read, plus the audience rooms), when their token
+ * expires, and presence.
+ */
+@Injectable()
+export class SocketSessions {
+  private readonly logger = new Logger('Gateway');
+  private readonly states = new WeakMap<Socket, SocketState>();
+  private readonly byUser = new Map<string, Set<Socket>>();
+
+  constructor(
+    private readonly realtime: RealtimeServer,
+    private readonly auth: AuthService,
+    private readonly accounts: AccountsRepository,
+    private readonly channels: ChannelsService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  state(socket: Socket): SocketState | undefined {
+    return this.states.get(socket);
+  }
+
+  /** Handshake middleware: a valid access token, or `connect_error` UNAUTHORIZED. */
+  async authenticate(socket: Socket, burst: number): Promise<void> {
+    const token = socket.handshake.auth?.token;
+    const principal = await this.auth.authenticate(typeof token === 'string' ? token : undefined);
+    // A recovered session belongs to whoever opened it.
+    if (socket.recovered && (socket.data as any)?.userId !== principal.id) throw unauthorized();
+    const { tokenExpiresAt, ...p } = principal;
+    const scope = accessScope(p);
+    const initialRooms = socketRooms(p, await this.channels.readableChannelIds(p, scope));
+    socket.data = { userId: p.id };
+    this.states.set(socket, {
+      principal: p,
+      scope,
+      expiresAt: tokenExpiresAt,
+      tokens: burst,
+      refilledAt: Date.now(),
+      strikes: 0,
+      queue: Promise.resolve(),
+      pending: 0,
+      requests: 0,
+      initialRooms,
+    });
+  }
+
+  /**
+   * Connection state recovery: a session comes back only to a valid token of the same user whose rooms, evaluated
+   * now, still include every room of the session (else what it missed may hold what it may no longer read).
+   */
+  async mayRecover(auth: Record<string, unknown>, session: RecoveredSession): Promise<boolean> {
+    const token = typeof auth.token === 'string' ? auth.token : undefined;
+    const principal = await this.auth.authenticate(token);
+    if ((session.data as { userId?: string } | undefined)?.userId !== principal.id) return false;
+    const { tokenExpiresAt: _expires, ...p } = principal;
+    const now = new Set(socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p))));
+    return session.rooms.every((room) => room === session.sid || now.has(room));
+  }
+
+  /** After the handshake: rooms, the expiry timer, presence. False when the socket must go. */
+  connected(socket: Socket): SocketState | undefined {
+    const state = this.states.get(socket);
+    if (!state) return undefined;
+    const ms = state.expiresAt - this.clock.now().getTime();
+    if (ms <= 0) return undefined;
+    this.applyRooms(socket, state.initialRooms ?? []);
+    state.initialRooms = undefined;
+    const userId = state.principal.id;
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(socket);
+    state.timer = setTimeout(() => socket.disconnect(true), Math.min(ms, 2 ** 31 - 1));
+    state.timer.unref();
+    if (set.size === 1) void this.presence(socket.nsp.server, state.principal, 'online');
+    return state;
+  }
+
+  disconnected(socket: Socket): void {
+    const state = this.states.get(socket);
+    if (!state) return;
+    clearTimeout(state.timer);
+    const userId = state.principal.id;
+    const s = this.byUser.get(userId);
+    if (!s?.delete(socket)) return;
+    if (!s.size) {
+      this.byUser.delete(userId);
+      void this.presence(socket.nsp.server, state.principal, 'offline');
+    }
+  }
+
+  /** Joins exactly `wanted` (besides the socket's own room), leaving any other room. */
+  private applyRooms(socket: Socket, wanted: string[]): void {
+    const want = new Set(wanted);
+    for (const room of socket.rooms) if (room !== socket.id && !want.has(room)) socket.leave(room);
+    socket.join(wanted.filter((r) => !socket.rooms.has(r)));
+  }
+
+  /** Reloads the principal of each local socket of these users and re-evaluates its rooms; ends revoked sessions. */
+  async refreshUsers(userIds: string[]): Promise<void> {
+    for (const userId of userIds) {
+      for (const socket of [...(this.byUser.get(userId) ?? [])]) {
+        const state = this.states.get(socket);
+        if (!state) continue;
+        try {
+          const p = await this.accounts.principalForSession(
+            userId,
+            state.principal.sessionId ?? '',
+            this.clock.now(),
+          );
+          if (!p) {
+            socket.disconnect(true);
+            continue;
+          }
+          const scope = accessScope(p);
+          const wanted = socketRooms(p, await this.channels.readableChannelIds(p, scope));
+          state.principal = p;
+          state.scope = scope;
+          if (socket.connected) {
+            this.applyRooms(socket, wanted);
+            // Tells the client to refresh its lists (channels, cases): what it may read has changed.
+            socket.emit('access.updated', {
+              memberships: p.memberships.map(({ network, role }) => ({ network, role })),
+            });
+          }
+        } catch (e: any) {
+          this.logger.warn(`refreshing the rooms of a socket failed: ${e?.message ?? e}`);
+          socket.disconnect(true);
+        }
+      }
+    }
+  }
+
+  /** `presence` to the user's networks: online with the first socket, offline when the last one (on any process) goes. */
+  private async presence(io: Server, p: Principal, status: 'online' | 'offline'): Promise<void> {
+    if (!p.memberships.length || this.realtime.closing) return;
+    if (status === 'offline' && this.realtime.usesRedis) {
+      const remaining = await io
+        .timeout(1000)
+        .in(rooms.user(p.id))
+        .fetchSockets()
+        .catch(() => []);
+      // the process may have begun to shut down meanwhile: its adapter no longer publishes
+      if (remaining.length || this.realtime.closing) return;
+    }
+    this.events.publish('presence', {
+      user: { id: p.id, displayName: p.displayName, country: p.country ?? null },
+      networkIds: p.memberships.map((m) => m.networkId),
+      status,
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+import type { AppConfig } from '#config';
+import { RealtimeServer } from './realtime.server.js';
+
+/** Frames above this close the connection (engine.io): well below 2 MB, above a 10,000-character body. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** How long a dropped connection may come back with its rooms and missed packets (connection state recovery). */
+export const RECOVERY_MS = 2 * 60_000;
+
+/**
+ * The socket.io server of the API, created for `@WebSocketGateway` by Nest through this adapter: the Redis streams
+ * adapter when REDIS_URL is set (or the in-memory one), 64 KB frames, the Origin allow-list, connection state
+ * recovery (guarded by the gateway: see `guardRecovery`) and corked WebSocket writes. The server is registered with
+ * `RealtimeServer`, which fans domain events out through it.
+ */
+export class EnlaceIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly realtime: RealtimeServer,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
+    if (!this.httpServer) throw new Error('the socket.io gateway needs the HTTP server of the API');
+    const allowed = new Set(this.config.allowedOrigins);
+    return this.realtime.createServer(this.httpServer, {
+      ...options,
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: MAX_FRAME_BYTES,
+      cors: { origin: this.config.allowedOrigins, credentials: false },
+      // Browsers send Origin; a browser from elsewhere is refused. Clients that send none (scripts) are allowed.
+      allowRequest: (req: IncomingMessage, cb) => {
+        const origin = req.headers.origin;
+        cb(origin && !allowed.has(origin) ? 'ORIGIN_NOT_ALLOWED' : null, !origin || allowed.has(origin));
+      },
+      // Middlewares (authentication) run on a recovered connection too; replay itself is guarded by the gateway.
+      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+    });
+  }
+}

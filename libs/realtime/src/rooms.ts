@@ -1,0 +1,49 @@
+import { isStaff, type CaseAccessFacts, type ChannelVisibility, type Principal } from '#domain';
+
+/** socket.io room names: decided here and nowhere else. */
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  channel: (channelId: string) => `channel:${channelId}`,
+  /** Every member of a network (officers and observers). */
+  network: (networkId: string) => `network:${networkId}`,
+  officers: (networkId: string) => `officers:${networkId}`,
+  officersOf: (networkId: string, country: string) => `officers:${networkId}:${country}`,
+  staff: 'staff',
+};
+
+/** The rooms a socket of this user belongs to besides its channels: they let new channels and cases reach it. */
+export function audienceRooms(p: Principal): string[] {
+  const out = [rooms.user(p.id)];
+  if (isStaff(p)) out.push(rooms.staff);
+  for (const m of p.memberships) {
+    out.push(rooms.network(m.networkId));
+    if (m.role === 'officer') {
+      out.push(rooms.officers(m.networkId));
+      if (p.country) out.push(rooms.officersOf(m.networkId, p.country));
+    }
+  }
+  return out;
+}
+
+/** Every room of a live socket: its audiences and each channel its user may read. */
+export function socketRooms(p: Principal, readableChannelIds: string[]): string[] {
+  return [...audienceRooms(p), ...readableChannelIds.map(rooms.channel)];
+}
+
+/** The rooms holding exactly the sockets that may read a case (DOMAIN.md "Handling of case information"). */
+export function caseReaderRooms(c: CaseAccessFacts): string[] {
+  return c.handling === 'network'
+    ? [rooms.officers(c.networkId)]
+    : c.countries.map((country) => rooms.officersOf(c.networkId, country));
+}
+
+/** The rooms holding the sockets that may read a new channel (the channel read rule of ChannelAccessPolicy). */
+export function channelAudienceRooms(
+  visibility: ChannelVisibility,
+  networkId: string,
+  memberIds: string[],
+): string[] {
+  if (visibility === 'network') return [rooms.network(networkId), rooms.staff];
+  if (visibility === 'officers') return [rooms.officers(networkId)];
+  return memberIds.map(rooms.user);
+}
