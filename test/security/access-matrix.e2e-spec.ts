@@ -753,6 +753,14 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
     expect(cells).toBe(REST.length * ROLES.length);
   });
 
+  it('7 · on a plain-http PUBLIC_URL: security headers without HSTS or request upgrades', async () => {
+    const me = await actors.officer.http.get('/api/me');
+    expect(me.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(me.headers.get('cache-control')).toBe('no-store');
+    expect(me.headers.get('strict-transport-security')).toBeNull();
+    expect(me.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+  });
+
   it(`socket: ${SOCKET.length} client events × ${ROLES.length} roles, every ack as the policies say`, async () => {
     const wrong: string[] = [];
     const refused = await connect(app.url, undefined).then(

@@ -262,6 +262,7 @@ describe('security: what a hostile-insider review opened (issue 7)', () => {
     expect(me.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(me.headers.get('cache-control')).toBe('no-store');
     expect(me.headers.get('x-powered-by')).toBeNull();
+    expect(me.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
   });
 
   it('8 · the default cases channel is officers-only, also in existing data (migration)', async () => {

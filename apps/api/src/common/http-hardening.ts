@@ -36,6 +36,8 @@ export function securityHeaders(config: AppConfig) {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // helmet's default policy, without upgrading the web client's requests to https on a plain-http deployment.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
   });
   return (req: Request, res: Response, next: NextFunction) =>
     headers(req, res, () => {
