@@ -137,6 +137,20 @@ describe('the gateway refuses malformed payloads of every client event with the 
     }
   });
 
+  it('answers a Spanish-speaking user in Spanish', async () => {
+    const es = await officer(admin, 'HN', ['smuggling-trafficking'], { locale: 'es' });
+    const socket = await connect(app.url, es.token);
+    opened.push(socket);
+    expect(await call(socket, 'message.send', { channelId })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: 'La solicitud no es válida.' },
+    });
+    expect(await call(socket, 'message.destroy', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_EVENT', message: 'Evento desconocido.' },
+    });
+  });
+
   it('drops events without an ack callback and keeps serving the connection', async () => {
     const s = await fresh();
     for (const event of SOCKET_EVENTS) {

@@ -12,6 +12,7 @@ const ERROR_MESSAGES_ES: Record<string, string> = {
   NOT_FOUND: 'No se encontró el recurso.',
   CONFLICT: 'La solicitud entra en conflicto con el estado actual.',
   RATE_LIMITED: 'Demasiadas solicitudes; inténtelo más tarde.',
+  UNKNOWN_EVENT: 'Evento desconocido.',
   PAYLOAD_TOO_LARGE: 'La solicitud es demasiado grande.',
   INVALID_JSON: 'El cuerpo de la solicitud no es JSON válido.',
   INTERNAL_ERROR: 'Error interno. Indique el identificador de correlación al soporte.',
