@@ -52,6 +52,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     assetsDir: 'assets',
+    rolldownOptions: {
+      // react-router marks its modules "use client" (for server components); harmless in a browser bundle
+      onLog(level, log, handler) {
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE' || log.code === 'PLUGIN_TIMINGS') return;
+        handler(level, log);
+      },
+    },
   },
   plugins: [initialJsReport()],
   server: {

@@ -6,7 +6,7 @@ import { session } from './api/session.js';
 import type { Locale, Me } from './api/types.js';
 import { Loading } from './components/ui.js';
 import { useLive, useSession } from './hooks.js';
-import { setLocale } from './i18n/index.js';
+import { localeChosenHere, setLocale } from './i18n/index.js';
 import { live } from './realtime/live.js';
 import { routes } from './routes.js';
 import SignIn from './screens/sign-in.js';
@@ -90,14 +90,17 @@ function Shell({ user, children }: { user: Me | null; children: React.ReactNode 
   const changeLanguage = (locale: Locale) => {
     setLocale(locale);
     if (session.user && session.user.locale !== locale) {
-      void api.patch<Me>('/me', { locale }).then((me) => session.updateUser({ ...session.user!, ...me }), () => undefined);
+      void api.patch<Me>('/me', { locale }).then(
+        (me) => session.updateUser({ ...session.user!, ...me }),
+        () => undefined,
+      );
     }
   };
-  // the account's language wins at sign-in
+  // the account's language, unless one was chosen in this browser
   const userId = user?.id;
   const userLocale = user?.locale;
   useEffect(() => {
-    if (userLocale) setLocale(userLocale);
+    if (userLocale && !localeChosenHere()) setLocale(userLocale, false);
   }, [userId, userLocale]);
 
   return (
@@ -183,7 +186,10 @@ function Mentions() {
       {live.mentions.slice(0, 3).map((m) => (
         <div key={m.messageId} className="toast">
           <span>{t('app.mentioned', { name: m.author?.displayName ?? '' })}</span>{' '}
-          <Link to={m.caseId ? `/cases/${m.caseId}` : `/channels/${m.channelId}`} onClick={() => live.dismissMention(m.messageId)}>
+          <Link
+            to={m.caseId ? `/cases/${m.caseId}` : `/channels/${m.channelId}`}
+            onClick={() => live.dismissMention(m.messageId)}
+          >
             {t('app.open')}
           </Link>{' '}
           <button type="button" onClick={() => live.dismissMention(m.messageId)}>

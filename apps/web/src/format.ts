@@ -24,7 +24,9 @@ export function useFormat() {
     time: (iso: string) => fmt(locale, { timeStyle: 'short' }).format(new Date(iso)),
     /** A calendar date (YYYY-MM-DD) as written, not moved by time zones. */
     date: (ymd: string) =>
-      new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${ymd}T00:00:00Z`)),
+      new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+        new Date(`${ymd}T00:00:00Z`),
+      ),
     country: (code: string) => {
       try {
         return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;

@@ -16,7 +16,11 @@ export interface ScreenRoute {
  * i18n/es.ts. A new screen is one more line here.
  */
 export const routes: ScreenRoute[] = [
-  { path: '/', screen: lazy(() => import('./screens/home.js')), nav: { label: 'nav.home', shows: () => true } },
+  {
+    path: '/',
+    screen: lazy(() => import('./screens/home.js')),
+    nav: { label: 'nav.home', shows: () => true },
+  },
   { path: '/channels/:id', screen: lazy(() => import('./screens/channel.js')) },
   {
     path: '/cases',

@@ -48,7 +48,12 @@ export async function request(method: string, path: string, body?: unknown): Pro
     } catch {
       /* not JSON */
     }
-    throw new ApiError(res.status, error.code ?? `HTTP_${res.status}`, error.message ?? res.statusText, error.details);
+    throw new ApiError(
+      res.status,
+      error.code ?? `HTTP_${res.status}`,
+      error.message ?? res.statusText,
+      error.details,
+    );
   }
   return res;
 }
@@ -83,7 +88,8 @@ export const api = {
 /** Query strings without empty values. */
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
 }

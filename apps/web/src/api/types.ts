@@ -119,8 +119,7 @@ export interface AdminUser extends Me {
 }
 
 export type SearchResult =
-  | { type: 'message'; rank: number; message: Message }
-  | { type: 'case'; rank: number; case: Case };
+  { type: 'message'; rank: number; message: Message } | { type: 'case'; rank: number; case: Case };
 
 /** Member countries of the Conference (DOMAIN.md), the ones cases and follow-up items name. */
 export const MEMBER_COUNTRIES = ['BZ', 'CA', 'CR', 'DO', 'SV', 'GT', 'HN', 'MX', 'NI', 'PA', 'US'] as const;

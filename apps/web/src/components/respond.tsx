@@ -23,7 +23,12 @@ export function Respond({
     setBusy(true);
     setError(null);
     try {
-      onAnswered(await api.post<Assignment>(`/follow-ups/${followUpId}/responses`, { status, ...(note ? { note } : {}) }));
+      onAnswered(
+        await api.post<Assignment>(`/follow-ups/${followUpId}/responses`, {
+          status,
+          ...(note ? { note } : {}),
+        }),
+      );
     } catch (e) {
       setError(e);
     } finally {

@@ -123,7 +123,13 @@ function MessageList({ channelId, label }: { channelId: string; label: string })
             ref={virtualizer.measureElement}
             role="listitem"
             className="row"
-            style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}
+            style={{
+              position: 'absolute',
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${row.start}px)`,
+            }}
           >
             {row.index < messages.length ? (
               <MessageItem message={messages[row.index]} />
@@ -234,7 +240,10 @@ function MessageItem({ message: m }: { message: Message }) {
   };
 
   return (
-    <article className={`msg${m.priority === 'urgent' ? ' urgent' : ''}`} aria-label={m.author?.displayName ?? t('channel.system')}>
+    <article
+      className={`msg${m.priority === 'urgent' ? ' urgent' : ''}`}
+      aria-label={m.author?.displayName ?? t('channel.system')}
+    >
       <header>
         <Author person={m.author} /> <time dateTime={m.createdAt}>{f.dateTime(m.createdAt)}</time>
         {m.editedAt && <small className="muted"> ({t('channel.edited')})</small>}
@@ -355,7 +364,8 @@ function Composer({ channelId }: { channelId: string }) {
       </Field>
       <div className="composer-tools">
         <label>
-          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} /> {t('channel.urgent')}
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />{' '}
+          {t('channel.urgent')}
         </label>
         <label>
           <input type="checkbox" checked={requestAck} onChange={(e) => setRequestAck(e.target.checked)} />{' '}

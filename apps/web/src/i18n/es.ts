@@ -152,7 +152,8 @@ export const es: Messages = {
     newDue: 'Nuevo vencimiento',
     cancelItem: 'Cancelar el punto',
     empty: 'No hay puntos de seguimiento.',
-    summary: 'Pendientes {{pending}} · Con acuse {{acknowledged}} · Cumplidos {{done}} · Vencidos {{overdue}}',
+    summary:
+      'Pendientes {{pending}} · Con acuse {{acknowledged}} · Cumplidos {{done}} · Vencidos {{overdue}}',
     notAssigned: 'no asignado',
     live: 'En vivo: los cambios aparecen sin recargar.',
   },

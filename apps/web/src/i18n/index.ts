@@ -22,8 +22,13 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
-export function setLocale(locale: Locale): void {
-  localStorage.setItem(STORED, locale);
+/** True when the person chose a language in this browser (it then wins over the account's). */
+export function localeChosenHere(): boolean {
+  return !!localStorage.getItem(STORED);
+}
+
+export function setLocale(locale: Locale, chosen = true): void {
+  if (chosen) localStorage.setItem(STORED, locale);
   document.documentElement.lang = locale;
   void i18n.changeLanguage(locale);
 }

@@ -82,10 +82,20 @@ function Presidency() {
           )}
         </Field>
         <Field label={t('admin.startsOn')}>
-          {(id) => <input id={id} type="date" required value={startsOn} onChange={(e) => setStartsOn(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              type="date"
+              required
+              value={startsOn}
+              onChange={(e) => setStartsOn(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('admin.endsOn')}>
-          {(id) => <input id={id} type="date" required value={endsOn} onChange={(e) => setEndsOn(e.target.value)} />}
+          {(id) => (
+            <input id={id} type="date" required value={endsOn} onChange={(e) => setEndsOn(e.target.value)} />
+          )}
         </Field>
         <button type="submit" className="primary">
           {t('admin.setTerm')}
@@ -135,14 +145,20 @@ function Users() {
                         user={u}
                         onDone={(updated) => {
                           setEditing(null);
-                          if (updated) users.set((list) => list?.map((x) => (x.id === updated.id ? updated : x)));
+                          if (updated)
+                            users.set((list) => list?.map((x) => (x.id === updated.id ? updated : x)));
                         }}
                       />
                     ) : (
                       <>
-                        {u.memberships.map((m) => `${m.network}: ${t(`admin.role_${m.role}`)}`).join('; ') || t('app.none')}{' '}
+                        {u.memberships.map((m) => `${m.network}: ${t(`admin.role_${m.role}`)}`).join('; ') ||
+                          t('app.none')}{' '}
                         {u.id !== session.user?.id && (
-                          <button type="button" onClick={() => setEditing(u.id)} aria-label={t('admin.editMemberships', { name: u.displayName })}>
+                          <button
+                            type="button"
+                            onClick={() => setEditing(u.id)}
+                            aria-label={t('admin.editMemberships', { name: u.displayName })}
+                          >
                             {t('channel.edit')}
                           </button>
                         )}
@@ -169,7 +185,10 @@ function Memberships({ user, onDone }: { user: Me; onDone: (u?: Me) => void }) {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const memberships = NETWORKS.filter((n) => roles[n] !== 'none').map((n) => ({ network: n, role: roles[n] }));
+      const memberships = NETWORKS.filter((n) => roles[n] !== 'none').map((n) => ({
+        network: n,
+        role: roles[n],
+      }));
       onDone(await api.put<Me>(`/admin/users/${user.id}/memberships`, { memberships }));
     } catch (err) {
       setError(err);
@@ -180,7 +199,11 @@ function Memberships({ user, onDone }: { user: Me; onDone: (u?: Me) => void }) {
       {NETWORKS.map((n) => (
         <Field key={n} label={t(`networkName.${n}`)}>
           {(id) => (
-            <select id={id} value={roles[n]} onChange={(e) => setRoles({ ...roles, [n]: e.target.value as Role })}>
+            <select
+              id={id}
+              value={roles[n]}
+              onChange={(e) => setRoles({ ...roles, [n]: e.target.value as Role })}
+            >
               {(['none', 'officer', 'observer'] as const).map((r) => (
                 <option key={r} value={r}>
                   {t(`admin.role_${r}`)}
@@ -216,7 +239,8 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
   });
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -241,13 +265,32 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
   return (
     <form onSubmit={submit} className="create-user" aria-labelledby="create-user-h">
       <h3 id="create-user-h">{t('admin.create')}</h3>
-      <Field label={t('admin.name')}>{(id) => <input id={id} required value={form.displayName} onChange={set('displayName')} />}</Field>
+      <Field label={t('admin.name')}>
+        {(id) => <input id={id} required value={form.displayName} onChange={set('displayName')} />}
+      </Field>
       <Field label={t('admin.email')}>
-        {(id) => <input id={id} type="email" required value={form.email} onChange={set('email')} autoComplete="off" />}
+        {(id) => (
+          <input
+            id={id}
+            type="email"
+            required
+            value={form.email}
+            onChange={set('email')}
+            autoComplete="off"
+          />
+        )}
       </Field>
       <Field label={t('admin.password')}>
         {(id) => (
-          <input id={id} type="password" required minLength={12} value={form.password} onChange={set('password')} autoComplete="new-password" />
+          <input
+            id={id}
+            type="password"
+            required
+            minLength={12}
+            value={form.password}
+            onChange={set('password')}
+            autoComplete="new-password"
+          />
         )}
       </Field>
       <Field label={t('admin.country')}>
@@ -269,7 +312,9 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
           </select>
         )}
       </Field>
-      <Field label={t('admin.timezone')}>{(id) => <input id={id} required value={form.timezone} onChange={set('timezone')} />}</Field>
+      <Field label={t('admin.timezone')}>
+        {(id) => <input id={id} required value={form.timezone} onChange={set('timezone')} />}
+      </Field>
       <Field label={t('app.network')}>
         {(id) => (
           <select id={id} value={form.network} onChange={set('network')}>

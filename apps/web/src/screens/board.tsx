@@ -35,7 +35,9 @@ export default function BoardScreen() {
     board.set((b) => {
       if (!b) return b;
       const rest = b.followUps.filter((x) => x.id !== item.id);
-      const followUps = item.cancelled ? rest : [...rest, { id: item.id, title: item.title, dueAt: item.dueAt, assignments: item.assignments }];
+      const followUps = item.cancelled
+        ? rest
+        : [...rest, { id: item.id, title: item.title, dueAt: item.dueAt, assignments: item.assignments }];
       const summary = { pending: 0, acknowledged: 0, done: 0, overdue: 0 };
       for (const r of followUps) for (const a of r.assignments) summary[a.status]++;
       return { followUps, summary };
@@ -46,7 +48,9 @@ export default function BoardScreen() {
     !!session.user &&
     (session.user.presidency || session.user.roles.some((r) => r === 'admin' || r === 'secretariat'));
   const rows = sortRows(board.data?.followUps ?? []);
-  const countries = MEMBER_COUNTRIES.filter((c) => rows.some((r) => r.assignments.some((a) => a.country === c)));
+  const countries = MEMBER_COUNTRIES.filter((c) =>
+    rows.some((r) => r.assignments.some((a) => a.country === c)),
+  );
 
   return (
     <main id="main" tabIndex={-1}>
@@ -56,7 +60,9 @@ export default function BoardScreen() {
           <button
             type="button"
             onClick={() =>
-              void api.download(`/networks/${network}/follow-ups/board?format=csv`, `follow-ups-${network}.csv`).catch(setCsvError)
+              void api
+                .download(`/networks/${network}/follow-ups/board?format=csv`, `follow-ups-${network}.csv`)
+                .catch(setCsvError)
             }
           >
             {t('board.csv')}
@@ -155,16 +161,35 @@ function CreateFollowUp({ network, onCreated }: { network: string; onCreated: ()
       <h2 id="new-fu">{t('board.create')}</h2>
       <form onSubmit={submit}>
         <Field label={t('board.itemTitle')}>
-          {(id) => <input id={id} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              required
+              maxLength={200}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('board.description')}>
-          {(id) => <textarea id={id} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(id) => (
+            <textarea id={id} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+          )}
         </Field>
         <Field label={t('board.dueAt')}>
-          {(id) => <input id={id} type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              required
+              value={due}
+              onChange={(e) => setDue(e.target.value)}
+            />
+          )}
         </Field>
         <label>
-          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> {t('board.allMembers')}
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />{' '}
+          {t('board.allMembers')}
         </label>
         {!all && (
           <CountryChecks

@@ -50,9 +50,21 @@ export default function CaseNew() {
     <main id="main" tabIndex={-1} className="narrow">
       <h1>{t('cases.open')}</h1>
       <form onSubmit={submit}>
-        <NetworkPicker networks={networks?.filter((n) => n.role === 'officer')} value={network} onChange={setNetwork} />
+        <NetworkPicker
+          networks={networks?.filter((n) => n.role === 'officer')}
+          value={network}
+          onChange={setNetwork}
+        />
         <Field label={t('cases.caseTitle')}>
-          {(id) => <input id={id} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              required
+              maxLength={200}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('cases.type')}>
           {(id) => (
@@ -69,7 +81,13 @@ export default function CaseNew() {
           <legend>{t('cases.handling')}</legend>
           {(['network', 'involved'] as const).map((h) => (
             <label key={h}>
-              <input type="radio" name="handling" value={h} checked={handling === h} onChange={() => setHandling(h)} />{' '}
+              <input
+                type="radio"
+                name="handling"
+                value={h}
+                checked={handling === h}
+                onChange={() => setHandling(h)}
+              />{' '}
               {t(`handling.${h}`)}
             </label>
           ))}
@@ -83,7 +101,15 @@ export default function CaseNew() {
           label={f.country}
         />
         <Field label={t('cases.summary')}>
-          {(id) => <textarea id={id} required rows={5} value={summary} onChange={(e) => setSummary(e.target.value)} />}
+          {(id) => (
+            <textarea
+              id={id}
+              required
+              rows={5}
+              value={summary}
+              onChange={(e) => setSummary(e.target.value)}
+            />
+          )}
         </Field>
         {error ? <ErrorNote error={error} /> : null}
         <button type="submit" className="primary" disabled={busy || !network}>

@@ -46,12 +46,19 @@ export default function FollowUpScreen() {
             <span className={`pill s-${a.status}`} data-country={a.country}>
               {t(`status.${a.status}`)}
             </span>
-            {a.respondedAt && <small className="muted"> · {t('followUp.respondedAt', { when: f.dateTime(a.respondedAt) })}</small>}
+            {a.respondedAt && (
+              <small className="muted">
+                {' '}
+                · {t('followUp.respondedAt', { when: f.dateTime(a.respondedAt) })}
+              </small>
+            )}
             {a.note && <q>{a.note}</q>}
           </li>
         ))}
       </ul>
-      {mine && officer && !fu.cancelled && <Respond followUpId={fu.id} assignment={mine} onAnswered={() => item.reload()} />}
+      {mine && officer && !fu.cancelled && (
+        <Respond followUpId={fu.id} assignment={mine} onAnswered={() => item.reload()} />
+      )}
       {canCoordinate && !fu.cancelled && <Move item={fu} onChanged={(u) => item.set(() => u)} />}
     </main>
   );
@@ -62,7 +69,8 @@ function Move({ item, onChanged }: { item: FollowUp; onChanged: (f: FollowUp) =>
   const { t } = useTranslation();
   const [due, setDue] = useState(() => isoToLocalInput(item.dueAt));
   const [error, setError] = useState<unknown>(null);
-  const patch = (body: object) => api.patch<FollowUp>(`/follow-ups/${item.id}`, body).then(onChanged, setError);
+  const patch = (body: object) =>
+    api.patch<FollowUp>(`/follow-ups/${item.id}`, body).then(onChanged, setError);
   return (
     <section className="card" aria-labelledby="move-h">
       <h2 id="move-h">{t('board.move')}</h2>
@@ -74,7 +82,15 @@ function Move({ item, onChanged }: { item: FollowUp; onChanged: (f: FollowUp) =>
         }}
       >
         <Field label={t('board.newDue')}>
-          {(id) => <input id={id} type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              required
+              value={due}
+              onChange={(e) => setDue(e.target.value)}
+            />
+          )}
         </Field>
         <button type="submit" className="primary">
           {t('board.move')}

@@ -10,7 +10,11 @@ export default function Home() {
   const { t, i18n } = useTranslation();
   useLive();
   const lists = useLoad(channelsCached, []);
-  const refresh = () => void loadChannels().then((data) => lists.set(() => data), () => undefined);
+  const refresh = () =>
+    void loadChannels().then(
+      (data) => lists.set(() => data),
+      () => undefined,
+    );
   useLiveEvent('channel.created', refresh);
   useLiveEvent('access.updated', refresh);
   useLiveEvent('reconnected', refresh);

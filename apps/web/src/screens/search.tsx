@@ -53,7 +53,12 @@ export default function Search() {
             const expanded = open === key;
             return (
               <li key={key}>
-                <button type="button" className="result" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : key)}>
+                <button
+                  type="button"
+                  className="result"
+                  aria-expanded={expanded}
+                  onClick={() => setOpen(expanded ? null : key)}
+                >
                   <span className="badge">{r.type === 'case' ? t('search.case') : t('search.message')}</span>{' '}
                   {r.type === 'case'
                     ? `${r.case.reference} · ${r.case.title}`
@@ -64,8 +69,12 @@ export default function Search() {
                     {r.type === 'case' ? (
                       <>
                         <p>
-                          <span className={`pill st-${r.case.status}`}>{t(`caseStatus.${r.case.status}`)}</span>{' '}
-                          <span className={`pill h-${r.case.handling}`}>{t(`handling.${r.case.handling}`)}</span>{' '}
+                          <span className={`pill st-${r.case.status}`}>
+                            {t(`caseStatus.${r.case.status}`)}
+                          </span>{' '}
+                          <span className={`pill h-${r.case.handling}`}>
+                            {t(`handling.${r.case.handling}`)}
+                          </span>{' '}
                           {r.case.countries.join(', ')}
                         </p>
                         <p className="summary">{r.case.summary}</p>
@@ -77,7 +86,13 @@ export default function Search() {
                           <time dateTime={r.message.createdAt}>{f.dateTime(r.message.createdAt)}</time>
                         </p>
                         <p className="summary">{r.message.body}</p>
-                        <Link to={r.message.caseId ? `/cases/${r.message.caseId}` : `/channels/${r.message.channelId}`}>
+                        <Link
+                          to={
+                            r.message.caseId
+                              ? `/cases/${r.message.caseId}`
+                              : `/channels/${r.message.channelId}`
+                          }
+                        >
                           {r.message.caseId ? t('search.openCase') : t('search.openChannel')}
                         </Link>
                       </>

@@ -30,9 +30,13 @@ export default function SignIn() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(mfaToken ? { mfaToken, code } : { email, password }),
       });
-      const body = (await res.json().catch(() => ({}))) as LoginAnswer & { error?: { code: string; message: string } };
+      const body = (await res.json().catch(() => ({}))) as LoginAnswer & {
+        error?: { code: string; message: string };
+      };
       if (!res.ok) {
-        setError(res.status === 401 && !mfaToken ? t('signIn.failed') : (body.error?.message ?? res.statusText));
+        setError(
+          res.status === 401 && !mfaToken ? t('signIn.failed') : (body.error?.message ?? res.statusText),
+        );
         return;
       }
       if ('mfaRequired' in body) {

@@ -15,17 +15,17 @@ export default function WorkPlan() {
   const f = useFormat();
   const { networks, network, setNetwork } = useNetwork();
   const plan = useLoad(
-    () => (network ? api.get<WorkPlanActivity[]>(`/networks/${network}/work-plan`) : Promise.resolve(undefined)),
+    () =>
+      network ? api.get<WorkPlanActivity[]>(`/networks/${network}/work-plan`) : Promise.resolve(undefined),
     [network],
   );
   const me = session.user!;
   const canEdit = me.presidency || me.roles.some((r) => r === 'admin' || r === 'secretariat');
   const [error, setError] = useState<unknown>(null);
   const setStatus = (a: WorkPlanActivity, status: WorkPlanStatus) =>
-    api.patch<WorkPlanActivity>(`/work-plan/${a.id}`, { status }).then(
-      (u) => plan.set((list) => list?.map((x) => (x.id === u.id ? u : x))),
-      setError,
-    );
+    api
+      .patch<WorkPlanActivity>(`/work-plan/${a.id}`, { status })
+      .then((u) => plan.set((list) => list?.map((x) => (x.id === u.id ? u : x))), setError);
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t('workPlan.title')}</h1>
@@ -115,13 +115,25 @@ function AddActivity({ network, onAdded }: { network: string; onAdded: () => voi
       <h2 id="wp-add">{t('workPlan.add')}</h2>
       <form onSubmit={submit}>
         <Field label={t('workPlan.activity')}>
-          {(id) => <input id={id} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
+          {(id) => (
+            <input
+              id={id}
+              required
+              maxLength={200}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('workPlan.objective')}>
-          {(id) => <textarea id={id} rows={2} value={objective} onChange={(e) => setObjective(e.target.value)} />}
+          {(id) => (
+            <textarea id={id} rows={2} value={objective} onChange={(e) => setObjective(e.target.value)} />
+          )}
         </Field>
         <Field label={t('workPlan.target')}>
-          {(id) => <input id={id} type="date" required value={target} onChange={(e) => setTarget(e.target.value)} />}
+          {(id) => (
+            <input id={id} type="date" required value={target} onChange={(e) => setTarget(e.target.value)} />
+          )}
         </Field>
         <CountryChecks
           legend={t('workPlan.responsible')}
