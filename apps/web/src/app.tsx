@@ -12,9 +12,13 @@ import { routes } from './routes.js';
 import SignIn from './screens/sign-in.js';
 
 /** Where to come back after signing in: the page the user was on. */
-function signInPath(location: { pathname: string; search: string }): string {
+function signInPath(location: { pathname: string; search: string }, expired: boolean): string {
+  const params = new URLSearchParams();
+  if (expired) params.set('expired', '1');
   const next = location.pathname + location.search;
-  return next && next !== '/sign-in' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in';
+  if (next && next !== '/' && !next.startsWith('/sign-in')) params.set('next', next);
+  const q = params.toString();
+  return q ? `/sign-in?${q}` : '/sign-in';
 }
 
 export function App() {
@@ -29,14 +33,11 @@ export function App() {
     void session.refresh().finally(() => setRestoring(false));
   }, [restoring]);
 
-  // a session that ends without the user asking sends them to sign in, and back here afterwards
+  // a session that ends without the user asking: the live connection closes; below, the user is sent to sign in
+  // and comes back to this page afterwards
   useEffect(() => {
-    session.onExpired = () => {
-      live.stop();
-      const next = window.location.pathname + window.location.search;
-      navigate(`/sign-in?expired=1&next=${encodeURIComponent(next)}`, { replace: true });
-    };
-  }, [navigate]);
+    session.onExpired = () => live.stop();
+  }, []);
 
   useEffect(() => {
     if (!user) return;
@@ -46,7 +47,7 @@ export function App() {
   if (restoring) return <Loading />;
   if (!user) {
     if (location.pathname !== '/sign-in') {
-      navigateLater(navigate, signInPath(location));
+      navigateLater(navigate, signInPath(location, session.expired));
       return <Loading />;
     }
     return (

@@ -37,8 +37,7 @@ export async function request(method: string, path: string, body?: unknown): Pro
     res = await send(method, path, body, session.accessToken);
   }
   if (res.status === 401) {
-    session.clear();
-    session.onExpired();
+    session.expire();
     throw new SessionExpired();
   }
   if (!res.ok) {

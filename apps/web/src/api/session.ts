@@ -29,8 +29,10 @@ class Session {
   private refreshing: Promise<boolean> | null = null;
   private timer: number | undefined;
   private listeners = new Set<Listener>();
-  /** Called when the session ends without the user asking (refresh refused): the app sends them to sign in. */
+  /** Called when the session ends without the user asking (refresh refused). */
   onExpired: () => void = () => undefined;
+  /** True from such an end until the next sign-in: the sign-in screen says why it is shown. */
+  expired = false;
 
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -46,6 +48,7 @@ class Session {
   }
 
   accept(pair: TokenPair): void {
+    this.expired = false;
     this.accessToken = pair.accessToken;
     this.user = pair.user;
     sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
@@ -88,8 +91,7 @@ class Session {
       return true;
     }
     if (res.status === 401 || res.status === 400) {
-      this.clear();
-      this.onExpired();
+      this.expire();
       return false;
     }
     return !!this.accessToken;
@@ -106,6 +108,13 @@ class Session {
         body: JSON.stringify({ refreshToken }),
       }).catch(() => undefined);
     }
+  }
+
+  /** The session ended without the user asking: forget it; the app sends the user to sign in and back. */
+  expire(): void {
+    this.expired = true;
+    this.onExpired();
+    this.clear();
   }
 
   clear(): void {

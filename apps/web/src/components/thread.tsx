@@ -18,9 +18,12 @@ export function Thread({
   channelId,
   label,
   canPost = true,
+  caseThread = false,
 }: {
   channelId: string;
   label: string;
+  /** A case's own thread: its messages need no link to the case. */
+  caseThread?: boolean;
   canPost?: boolean;
 }) {
   useLive();
@@ -41,7 +44,7 @@ export function Thread({
   if (!log?.loaded) return <Loading />;
   return (
     <section className="thread" aria-label={label}>
-      <MessageList channelId={channelId} label={label} />
+      <MessageList channelId={channelId} label={label} caseThread={caseThread} />
       <Typing channelId={channelId} />
       {error ? <ErrorNote error={error} /> : null}
       {canPost && <Composer channelId={channelId} />}
@@ -49,7 +52,15 @@ export function Thread({
   );
 }
 
-function MessageList({ channelId, label }: { channelId: string; label: string }) {
+function MessageList({
+  channelId,
+  label,
+  caseThread,
+}: {
+  channelId: string;
+  label: string;
+  caseThread: boolean;
+}) {
   const { t } = useTranslation();
   const version = useLive();
   const log = live.log(channelId)!;
@@ -132,7 +143,7 @@ function MessageList({ channelId, label }: { channelId: string; label: string })
             }}
           >
             {row.index < messages.length ? (
-              <MessageItem message={messages[row.index]} />
+              <MessageItem message={messages[row.index]} caseThread={caseThread} />
             ) : (
               <div className="msg pending">
                 <p className="body">{pending[row.index - messages.length].body}</p>
@@ -189,7 +200,7 @@ function Body({ text }: { text: string }) {
   );
 }
 
-function MessageItem({ message: m }: { message: Message }) {
+function MessageItem({ message: m, caseThread }: { message: Message; caseThread: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const mine = !!m.author && m.author.id === session.user?.id;
@@ -249,7 +260,7 @@ function MessageItem({ message: m }: { message: Message }) {
         {m.editedAt && <small className="muted"> ({t('channel.edited')})</small>}
         {m.priority === 'urgent' && <span className="badge urgent">{t('channel.urgent')}</span>}
         {m.requestAck && <span className="badge">{t('channel.ackRequested')}</span>}
-        {m.caseId && (
+        {m.caseId && !caseThread && (
           <Link className="badge" to={`/cases/${m.caseId}`}>
             {t('channel.caseLink')}
           </Link>

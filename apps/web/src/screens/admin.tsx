@@ -154,12 +154,11 @@ function Users() {
                         {u.memberships.map((m) => `${m.network}: ${t(`admin.role_${m.role}`)}`).join('; ') ||
                           t('app.none')}{' '}
                         {u.id !== session.user?.id && (
-                          <button
-                            type="button"
-                            onClick={() => setEditing(u.id)}
-                            aria-label={t('admin.editMemberships', { name: u.displayName })}
-                          >
+                          <button type="button" onClick={() => setEditing(u.id)}>
                             {t('channel.edit')}
+                            <span className="sr-only">
+                              : {t('admin.editMemberships', { name: u.displayName })}
+                            </span>
                           </button>
                         )}
                       </>

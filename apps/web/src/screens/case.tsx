@@ -51,7 +51,12 @@ export default function CaseScreen() {
       </section>
       <StatusChange kase={kase} onChanged={(u) => c.set(() => u)} />
       <h2>{t('cases.thread')}</h2>
-      <Thread channelId={kase.channelId} label={kase.reference} canPost={kase.status !== 'closed'} />
+      <Thread
+        channelId={kase.channelId}
+        label={kase.reference}
+        canPost={kase.status !== 'closed'}
+        caseThread
+      />
     </main>
   );
 }
