@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, newId, qs } from '../api/http.js';
 import { session } from '../api/session.js';
 import type { Channel, Message, Person } from '../api/types.js';
+import { Activity } from './activity.js';
 import { ChannelLog } from './channel-log.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
@@ -29,7 +30,6 @@ interface ChannelMeta {
 }
 
 const PAGE = 50;
-const TYPING_MS = 5000;
 
 /**
  * The live side of the client: one socket.io connection per session, the message logs of the channels the user
@@ -44,8 +44,7 @@ class Live {
   private logs = new Map<string, ChannelLog>();
   private meta = new Map<string, ChannelMeta>();
   private outbox = new Map<string, Pending>();
-  private typing = new Map<string, Map<string, { name: string; until: number }>>();
-  private online = new Map<string, boolean>();
+  private activity = new Activity(() => this.changed());
   private fetching = new Map<string, Promise<void>>();
   private listeners = new Set<() => void>();
   private handlers = new Map<string, Set<(payload: any) => void>>();
@@ -108,11 +107,8 @@ class Live {
     socket.on('message.updated', (m: Message) => this.replace(m));
     socket.on('message.deleted', (m: Message) => this.replace(m));
     socket.on('message.acked', (a) => this.fire('message.acked', a));
-    socket.on('typing', (t: { channelId: string; user: Person }) => this.onTyping(t));
-    socket.on('presence', (p: { user: Person; status: 'online' | 'offline' }) => {
-      this.online.set(p.user.id, p.status === 'online');
-      this.changed();
-    });
+    socket.on('typing', (t: { channelId: string; user: Person }) => this.activity.typed(t));
+    socket.on('presence', (p: { user: Person; status: 'online' | 'offline' }) => this.activity.presence(p));
     socket.on('notification', (n: Mention & { kind: string }) => {
       if (n.kind !== 'mention') return;
       this.mentions = [{ ...n, at: Date.now() }, ...this.mentions].slice(0, 20);
@@ -381,22 +377,12 @@ class Live {
     void this.call('typing', { channelId }).catch(() => undefined);
   }
 
-  private onTyping(t: { channelId: string; user: Person }): void {
-    let map = this.typing.get(t.channelId);
-    if (!map) this.typing.set(t.channelId, (map = new Map()));
-    map.set(t.user.id, { name: t.user.displayName, until: Date.now() + TYPING_MS });
-    this.online.set(t.user.id, true);
-    this.changed();
-    window.setTimeout(() => this.changed(), TYPING_MS + 50);
-  }
-
   typists(channelId: string): string[] {
-    const now = Date.now();
-    return [...(this.typing.get(channelId)?.values() ?? [])].filter((t) => t.until > now).map((t) => t.name);
+    return this.activity.typists(channelId);
   }
 
   isOnline(userId: string): boolean | undefined {
-    return this.online.get(userId);
+    return this.activity.isOnline(userId);
   }
 
   dismissMention(messageId: string): void {
