@@ -14,6 +14,11 @@ if (run('npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+// the web client (type-checked with its own tsconfig, built by Vite into dist/web), which the API serves at /
+if (run('npm', ['run', 'build:web', '--silent']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 mkdirSync('.test-tmp', { recursive: true });
 const out = '.test-tmp/jest-results.json';
 const status = run(process.execPath, [

@@ -13,6 +13,7 @@ import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
 import { REDACT_PATHS } from './common/logging.js';
 import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
+import { serveWebClient, webClientDir } from './web/web-client.js';
 
 export interface Runtime {
   app: INestApplication | INestApplicationContext;
@@ -82,6 +83,9 @@ export async function startRuntime(
           .build(),
       );
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
+      const web = webClientDir();
+      if (web) serveWebClient(http, web);
+      else boot.warn('the web client is not built (npm run build): GET / answers 404');
       await http.listen(config.port, config.host);
       const address = http.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,144 @@
+/** The shapes of API.md, as the client uses them. */
+export type Locale = 'en' | 'es';
+export type NetworkSlug = 'smuggling-trafficking' | 'consular-protection';
+
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  country: string | null;
+  organization: string | null;
+  locale: Locale;
+  timezone: string;
+  roles: string[];
+  memberships: Array<{ network: NetworkSlug; role: 'officer' | 'observer' }>;
+  presidency: boolean;
+}
+
+export interface Network {
+  slug: NetworkSlug;
+  name: { en: string; es: string };
+  role: 'officer' | 'observer' | 'staff';
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  visibility: 'network' | 'officers' | 'private';
+  lastSeq: number;
+  unreadCount: number;
+}
+
+export interface Person {
+  id: string;
+  displayName: string;
+  country: string | null;
+}
+
+export interface Message {
+  id: string;
+  channelId: string;
+  caseId: string | null;
+  seq: number;
+  author: Person | null;
+  body: string;
+  priority: 'normal' | 'urgent';
+  requestAck: boolean;
+  clientMessageId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+export type CaseStatus = 'open' | 'awaiting-response' | 'resolved' | 'closed';
+export type Handling = 'network' | 'involved';
+
+export interface Case {
+  id: string;
+  reference: string;
+  network: NetworkSlug;
+  type: string;
+  handling: Handling;
+  countries: string[];
+  status: CaseStatus;
+  title: string;
+  summary: string;
+  openedBy: Person;
+  assignees: Person[];
+  channelId: string;
+  createdAt: string;
+  updatedAt: string;
+  unreadCount?: number;
+}
+
+export type AssignmentStatus = 'pending' | 'acknowledged' | 'done' | 'overdue';
+
+export interface Assignment {
+  country: string;
+  status: AssignmentStatus;
+  respondedAt: string | null;
+  note: string | null;
+}
+
+export interface FollowUp {
+  id: string;
+  network: NetworkSlug;
+  title: string;
+  description: string | null;
+  dueAt: string;
+  cancelled: boolean;
+  caseId: string | null;
+  assignments: Assignment[];
+}
+
+export interface Board {
+  followUps: Array<{ id: string; title: string; dueAt: string; assignments: Assignment[] }>;
+  summary: { pending: number; acknowledged: number; done: number; overdue: number };
+}
+
+export type WorkPlanStatus = 'planned' | 'in-progress' | 'completed' | 'on-hold' | 'cancelled';
+
+export interface WorkPlanActivity {
+  id: string;
+  title: string;
+  objective: string | null;
+  responsibleCountries: string[];
+  targetDate: string;
+  status: WorkPlanStatus;
+  progressNote: string | null;
+}
+
+export interface PresidencyTerm {
+  country: string;
+  startsOn: string;
+  endsOn: string;
+}
+
+export interface AdminUser extends Me {
+  disabled?: boolean;
+}
+
+export type SearchResult =
+  { type: 'message'; rank: number; message: Message } | { type: 'case'; rank: number; case: Case };
+
+/** Member countries of the Conference (DOMAIN.md), the ones cases and follow-up items name. */
+export const MEMBER_COUNTRIES = ['BZ', 'CA', 'CR', 'DO', 'SV', 'GT', 'HN', 'MX', 'NI', 'PA', 'US'] as const;
+
+export const CASE_TYPES: Record<NetworkSlug, readonly string[]> = {
+  'smuggling-trafficking': ['migrant-smuggling', 'trafficking-in-persons', 'undetermined'],
+  'consular-protection': [
+    'detention',
+    'return',
+    'unaccompanied-minor',
+    'death-repatriation',
+    'travel-documents',
+    'other',
+  ],
+};
+
+export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
+  open: ['awaiting-response', 'resolved', 'closed'],
+  'awaiting-response': ['open', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: ['open'],
+};

@@ -1,0 +1,58 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Me } from './api/types.js';
+
+const staff = (u: Me) => u.roles.includes('admin') || u.roles.includes('secretariat');
+const officer = (u: Me) => u.memberships.some((m) => m.role === 'officer');
+
+export interface ScreenRoute {
+  path: string;
+  screen: LazyExoticComponent<ComponentType>;
+  /** Shown in the main menu (i18n key) for users this accepts. */
+  nav?: { label: string; shows: (u: Me) => boolean };
+}
+
+/**
+ * Every screen of the client: one file under screens/ (loaded when first opened) and its texts in i18n/en.ts and
+ * i18n/es.ts. A new screen is one more line here.
+ */
+export const routes: ScreenRoute[] = [
+  {
+    path: '/',
+    screen: lazy(() => import('./screens/home.js')),
+    nav: { label: 'nav.home', shows: () => true },
+  },
+  { path: '/channels/:id', screen: lazy(() => import('./screens/channel.js')) },
+  {
+    path: '/cases',
+    screen: lazy(() => import('./screens/cases.js')),
+    nav: { label: 'nav.cases', shows: officer },
+  },
+  { path: '/cases/new', screen: lazy(() => import('./screens/case-new.js')) },
+  { path: '/cases/:id', screen: lazy(() => import('./screens/case.js')) },
+  {
+    path: '/search',
+    screen: lazy(() => import('./screens/search.js')),
+    nav: { label: 'nav.search', shows: () => true },
+  },
+  {
+    path: '/board',
+    screen: lazy(() => import('./screens/board.js')),
+    nav: { label: 'nav.board', shows: () => true },
+  },
+  {
+    path: '/my-items',
+    screen: lazy(() => import('./screens/my-items.js')),
+    nav: { label: 'nav.myItems', shows: (u) => officer(u) && !!u.country },
+  },
+  { path: '/follow-ups/:id', screen: lazy(() => import('./screens/follow-up.js')) },
+  {
+    path: '/work-plan',
+    screen: lazy(() => import('./screens/work-plan.js')),
+    nav: { label: 'nav.workPlan', shows: () => true },
+  },
+  {
+    path: '/admin',
+    screen: lazy(() => import('./screens/admin.js')),
+    nav: { label: 'nav.admin', shows: staff },
+  },
+];

@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
+import { session, type TokenPair } from '../api/session.js';
+import { Field } from '../components/ui.js';
+
+type LoginAnswer = TokenPair | { mfaRequired: true; mfaToken: string };
+
+/** Sign in (with a second factor when the account has one); afterwards back to the page that asked for it. */
+export default function SignIn() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = params.get('next');
+  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(mfaToken ? '/api/auth/mfa' : '/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(mfaToken ? { mfaToken, code } : { email, password }),
+      });
+      const body = (await res.json().catch(() => ({}))) as LoginAnswer & {
+        error?: { code: string; message: string };
+      };
+      if (!res.ok) {
+        setError(
+          res.status === 401 && !mfaToken ? t('signIn.failed') : (body.error?.message ?? res.statusText),
+        );
+        return;
+      }
+      if ('mfaRequired' in body) {
+        setMfaToken(body.mfaToken);
+        return;
+      }
+      session.accept(body);
+      navigate(target, { replace: true });
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" tabIndex={-1} className="narrow">
+      <h1>{t('signIn.title')}</h1>
+      {params.get('expired') && (
+        <p role="status" className="note">
+          {t('signIn.expired')}
+        </p>
+      )}
+      <form onSubmit={submit} aria-describedby={error ? 'sign-in-error' : undefined}>
+        {!mfaToken ? (
+          <>
+            <Field label={t('signIn.email')}>
+              {(id) => (
+                <input
+                  id={id}
+                  type="email"
+                  autoComplete="username"
+                  required
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('signIn.password')}>
+              {(id) => (
+                <input
+                  id={id}
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+              )}
+            </Field>
+          </>
+        ) : (
+          <Field label={t('signIn.code')}>
+            {(id) => (
+              <input
+                id={id}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            )}
+          </Field>
+        )}
+        {error && (
+          <p id="sign-in-error" role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {mfaToken ? t('signIn.verify') : t('signIn.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
