@@ -180,6 +180,7 @@ describe('bad configuration', () => {
     ['SMTP_URL=mail', { SMTP_URL: 'mail' }, 'SMTP_URL'],
     ['ALLOWED_ORIGINS=*', { ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS'],
     ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@b.org' }, 'ADMIN_PASSWORD'],
+    ['TRUST_PROXY=true (trusting every peer)', { TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
   ];
   it.each(cases)('%s stops the process with one line naming the variable', async (_name, env, variable) => {
     const p = spawnService({ DATA_DIR: mkdtempSync(join(tmpdir(), 'enlace-bad-')), ...env });
