@@ -1,0 +1,105 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  type Principal,
+  type RequestContext,
+  TrainingCalendarService,
+  TrainingEventsService,
+  TrainingRegistrationsService,
+} from '#domain';
+import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import {
+  CreateTrainingEventDto,
+  ListTrainingEventsQuery,
+  RegistrationsQuery,
+  UpdateTrainingEventDto,
+} from './dto/training.dto.js';
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('training-events')
+export class TrainingEventsController {
+  constructor(
+    private readonly events: TrainingEventsService,
+    private readonly registrations: TrainingRegistrationsService,
+    private readonly calendar: TrainingCalendarService,
+  ) {}
+
+  @Post()
+  create(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: CreateTrainingEventDto) {
+    return this.events.create(ctx, me, { ...body });
+  }
+
+  @Get()
+  list(@CurrentUser() me: Principal, @Query() query: ListTrainingEventsQuery) {
+    return this.events.list(me, query);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() me: Principal, @Param('id') id: string) {
+    return this.events.get(me, id);
+  }
+
+  @Patch(':id')
+  update(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() body: UpdateTrainingEventDto,
+  ) {
+    return this.events.update(ctx, me, id, { ...body });
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  publish(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.events.publish(ctx, me, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.events.cancel(ctx, me, id);
+  }
+
+  @Post(':id/registrations')
+  @HttpCode(200)
+  register(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.registrations.register(ctx, me, id);
+  }
+
+  @Delete(':id/registrations')
+  @HttpCode(204)
+  async withdraw(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
+    await this.registrations.withdraw(ctx, me, id);
+  }
+
+  @Get(':id/registrations')
+  @ApiProduces('application/json', 'text/csv')
+  async registrationsList(
+    @CurrentUser() me: Principal,
+    @Param('id') id: string,
+    @Query() query: RegistrationsQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format !== 'csv') return this.registrations.list(me, id);
+    const csv = await this.registrations.csv(me, id);
+    res.type('text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="training-${id}-registrations.csv"`);
+    return csv;
+  }
+
+  @Get(':id/ics')
+  @ApiProduces('text/calendar')
+  async ics(
+    @CurrentUser() me: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const event = await this.events.readable(me, id);
+    res.type('text/calendar; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="training-${event.id}.ics"`);
+    return this.calendar.eventIcs(me, event);
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type Principal, type RequestContext, TrainingNeedsService } from '#domain';
+import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import { TrainingNeedsDto } from './dto/training.dto.js';
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('networks/:slug/training-needs')
+export class TrainingNeedsController {
+  constructor(private readonly needs: TrainingNeedsService) {}
+
+  @Get()
+  aggregate(@CurrentUser() me: Principal, @Param('slug') slug: string) {
+    return this.needs.aggregate(me, slug);
+  }
+
+  @Get(':country')
+  get(@CurrentUser() me: Principal, @Param('slug') slug: string, @Param('country') country: string) {
+    return this.needs.get(me, slug, country);
+  }
+
+  @Put(':country')
+  put(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Param('slug') slug: string,
+    @Param('country') country: string,
+    @Body() body: TrainingNeedsDto,
+  ) {
+    return this.needs.put(ctx, me, slug, country, { ...body });
+  }
+}
