@@ -46,10 +46,11 @@ export class TrainingRegistrationsService {
   async register(ctx: RequestContext, me: Principal, id: string): Promise<{ status: RegistrationStatus }> {
     const current = await this.policy.assertCanRead(me, isUuid(id) ? await this.repo.byId(id) : null);
     this.policy.assertCanRegister(me, current);
-    const now = this.clock.now();
     const outcome = await this.dataSource.transaction(async (m) => {
       const event = await this.repo.byId(id, m, 'update');
       if (!event) throw new TrainingEventNotFound();
+      // Read under the event's lock: registration times follow the order places were given.
+      const now = this.clock.now();
       const existing = await this.repo.registration(id, me.id, m);
       if (existing) return { status: existing.status, fresh: false as const };
       this.assertOpen(event, now);
