@@ -180,6 +180,19 @@ describe('training events: access', () => {
   });
 
   describe('allowed', () => {
+    it('the OpenAPI document describes the training routes and their answers', async () => {
+      const doc = (await nobody.get('/api/docs-json')).body;
+      for (const path of [
+        '/api/training-events',
+        '/api/training-events/{id}/registrations',
+        '/api/networks/{slug}/training.ics',
+        '/api/networks/{slug}/training-needs',
+        '/api/me/calendar-token',
+      ])
+        expect(Object.keys(doc.paths)).toContain(path);
+      expect(doc.components.schemas.TrainingEventDetailDto.properties.myRegistration.nullable).toBe(true);
+    });
+
     it('the secretariat and the PPT create, change, publish; drafts are listed to them only', async () => {
       const bySecretariat = await createEvent(secretariat.http, { networks: [ST, CP] });
       expect(bySecretariat.status).toBe('draft');

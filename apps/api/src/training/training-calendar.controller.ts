@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type Principal, type RequestContext, TrainingCalendarService } from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
 import { FeedQuery } from './dto/training.dto.js';
+import { CalendarTokenDto } from './dto/training-responses.dto.js';
 
 @ApiTags('training')
 @Controller()
@@ -11,6 +12,7 @@ export class TrainingCalendarController {
   constructor(private readonly calendar: TrainingCalendarService) {}
 
   /** A calendar app's subscription: no login, the token in the URL is the credential (never logged). */
+  @ApiOkResponse({ description: 'text/calendar (RFC 5545): the network published training events' })
   @Public()
   @Get('networks/:slug/training.ics')
   @ApiProduces('text/calendar')
@@ -26,6 +28,7 @@ export class TrainingCalendarController {
   }
 
   @ApiBearerAuth()
+  @ApiOkResponse({ type: CalendarTokenDto })
   @Post('me/calendar-token')
   @HttpCode(200)
   rotate(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext) {

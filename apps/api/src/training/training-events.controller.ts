@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   type Principal,
@@ -15,6 +22,12 @@ import {
   RegistrationsQuery,
   UpdateTrainingEventDto,
 } from './dto/training.dto.js';
+import {
+  RegistrationDto,
+  RegistrationStatusDto,
+  TrainingEventDetailDto,
+  TrainingEventDto,
+} from './dto/training-responses.dto.js';
 
 @ApiTags('training')
 @ApiBearerAuth()
@@ -26,21 +39,25 @@ export class TrainingEventsController {
     private readonly calendar: TrainingCalendarService,
   ) {}
 
+  @ApiCreatedResponse({ type: TrainingEventDto })
   @Post()
   create(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: CreateTrainingEventDto) {
     return this.events.create(ctx, me, { ...body });
   }
 
+  @ApiOkResponse({ type: [TrainingEventDto] })
   @Get()
   list(@CurrentUser() me: Principal, @Query() query: ListTrainingEventsQuery) {
     return this.events.list(me, query);
   }
 
+  @ApiOkResponse({ type: TrainingEventDetailDto })
   @Get(':id')
   get(@CurrentUser() me: Principal, @Param('id') id: string) {
     return this.events.get(me, id);
   }
 
+  @ApiOkResponse({ type: TrainingEventDto })
   @Patch(':id')
   update(
     @CurrentUser() me: Principal,
@@ -51,30 +68,35 @@ export class TrainingEventsController {
     return this.events.update(ctx, me, id, { ...body });
   }
 
+  @ApiOkResponse({ type: TrainingEventDto })
   @Post(':id/publish')
   @HttpCode(200)
   publish(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.events.publish(ctx, me, id);
   }
 
+  @ApiOkResponse({ type: TrainingEventDto })
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.events.cancel(ctx, me, id);
   }
 
+  @ApiOkResponse({ type: RegistrationStatusDto })
   @Post(':id/registrations')
   @HttpCode(200)
   register(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.registrations.register(ctx, me, id);
   }
 
+  @ApiNoContentResponse()
   @Delete(':id/registrations')
   @HttpCode(204)
   async withdraw(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
     await this.registrations.withdraw(ctx, me, id);
   }
 
+  @ApiOkResponse({ type: [RegistrationDto], description: 'JSON, or text/csv with ?format=csv' })
   @Get(':id/registrations')
   @ApiProduces('application/json', 'text/csv')
   async registrationsList(
@@ -90,6 +112,7 @@ export class TrainingEventsController {
     return csv;
   }
 
+  @ApiOkResponse({ description: 'text/calendar (RFC 5545)' })
   @Get(':id/ics')
   @ApiProduces('text/calendar')
   async ics(

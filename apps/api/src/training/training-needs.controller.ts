@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type Principal, type RequestContext, TrainingNeedsService } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { TrainingNeedsDto } from './dto/training.dto.js';
+import { TrainingNeedsAggregateDto, TrainingNeedsEntryDto } from './dto/training-responses.dto.js';
 
 @ApiTags('training')
 @ApiBearerAuth()
@@ -10,16 +11,19 @@ import { TrainingNeedsDto } from './dto/training.dto.js';
 export class TrainingNeedsController {
   constructor(private readonly needs: TrainingNeedsService) {}
 
+  @ApiOkResponse({ type: TrainingNeedsAggregateDto })
   @Get()
   aggregate(@CurrentUser() me: Principal, @Param('slug') slug: string) {
     return this.needs.aggregate(me, slug);
   }
 
+  @ApiOkResponse({ type: TrainingNeedsEntryDto })
   @Get(':country')
   get(@CurrentUser() me: Principal, @Param('slug') slug: string, @Param('country') country: string) {
     return this.needs.get(me, slug, country);
   }
 
+  @ApiOkResponse({ type: TrainingNeedsEntryDto })
   @Put(':country')
   put(
     @CurrentUser() me: Principal,
