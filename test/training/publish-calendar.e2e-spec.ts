@@ -145,6 +145,14 @@ describe('training events: publishing, emails, sockets, channels and calendars',
     await smtp.waitFor(() => mailsTo(es, `${id}.registration.`).length === 1, 'the registration invitation');
     expect(calendarPart(mailsTo(es, `${id}.registration.`)[0]).method).toBe('REQUEST');
 
+    // a registrant who has since left the networks hears nothing more about the event
+    expect((await observer.http.post(`/api/training-events/${id}/registrations`)).body.status).toBe(
+      'registered',
+    );
+    expect((await admin.put(`/api/admin/users/${observer.id}/memberships`, { memberships: [] })).status).toBe(
+      200,
+    );
+
     const changed = await ppt.http.patch(`/api/training-events/${id}`, {
       title: { en: 'Working session (room B)', es: 'Sesión de trabajo (sala B)' },
     });
@@ -161,6 +169,7 @@ describe('training events: publishing, emails, sockets, channels and calendars',
     expect(vevents(update.ics).events[0].sequence).toBe(1);
     expect(vevents(update.ics).events[0].summary).toBe('Sesión de trabajo (sala B)');
     expect(mailsTo(en, `${id}.update.`)).toHaveLength(0); // not registered
+    expect(mailsTo(observer, `${id}.update.`)).toHaveLength(0); // no longer a member
 
     const ics = await ppt.http.get(`/api/training-events/${id}/ics`);
     const [event] = vevents(ics.text).events;

@@ -34,7 +34,7 @@ export class TrainingDeliveriesRepository {
     return rows.map((r: any) => r.id);
   }
 
-  /** Registrants (accounts not disabled) with the given statuses. */
+  /** Registrants with the given statuses who are still enabled members of one of the event's networks. */
   async registrantIds(
     eventId: string,
     statuses: Array<'registered' | 'waitlisted'>,
@@ -43,6 +43,9 @@ export class TrainingDeliveriesRepository {
     const rows = await this.m(manager).query(
       `SELECT r.user_id AS id FROM training_registrations r JOIN users u ON u.id = r.user_id
         WHERE r.event_id = $1 AND r.status = ANY($2::text[]) AND u.disabled_at IS NULL
+          AND EXISTS (SELECT 1 FROM network_memberships m JOIN training_event_networks en
+                        ON en.network_id = m.network_id AND en.event_id = r.event_id
+                       WHERE m.user_id = u.id)
         ORDER BY r.seq`,
       [eventId, statuses],
     );
