@@ -110,7 +110,7 @@ async function postgresDeployment(smtpUrl: string): Promise<Deployment> {
     ADMIN_PASSWORD: ADMIN.password,
   };
   let service = spawnService(env, MAIN);
-  await waitHealthy(service);
+  await waitHealthy(service, 90_000);
   const queues = [TRAINING_QUEUES.reminders, TRAINING_QUEUES.emails].map(
     (n) =>
       new Queue(
@@ -126,7 +126,7 @@ async function postgresDeployment(smtpUrl: string): Promise<Deployment> {
     killWorkerAndRestart: async () => {
       await service.stop('SIGKILL');
       service = spawnService(env, MAIN);
-      await waitHealthy(service);
+      await waitHealthy(service, 90_000);
     },
     close: async () => {
       await Promise.all(queues.map((q) => q.close()));

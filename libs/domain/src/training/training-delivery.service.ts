@@ -13,19 +13,9 @@ import { parseMailbox, trainingCalendar, type CalendarMethod } from './training-
 import { TrainingNotifier } from './training-notifier.js';
 import { TrainingRepository } from './training.repository.js';
 import { TrainingScheduler } from './training.scheduler.js';
-import type { TrainingEventRow } from './training.types.js';
+import type { TrainingEventRow, TrainingReminderEvent } from './training.types.js';
 
 export type TrainingDeliveryOutcome = { delivered: number; skipped?: string };
-
-/** The `training.reminder` socket payload. */
-export interface TrainingReminderEvent {
-  eventId: string;
-  title: { en: string; es: string };
-  startsAt: string;
-  /** 7 or 1. */
-  daysBefore: number;
-  reminder: string;
-}
 
 const METHOD: Record<TrainingMailKind, CalendarMethod> = {
   notice: 'PUBLISH',
@@ -76,7 +66,7 @@ export class TrainingDeliveryService {
       daysBefore: Math.round(offset.duration.as('days')),
       reminder: key,
     };
-    this.notifier.toUsers(rows, 'training.reminder', payload);
+    this.notifier.reminder(rows, payload);
     await this.scheduler.queueEmails(event.id, key);
     return { delivered: rows.length };
   }

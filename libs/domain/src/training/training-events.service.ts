@@ -145,14 +145,14 @@ export class TrainingEventsService {
     const { before, after, key, claimed, promoted } = result;
     if (published) {
       await this.notifier.afterCommit(id, [
-        ['socket', () => this.notifier.toMembers('training.updated', after)],
+        ['socket', () => this.notifier.changed('training.updated', after)],
         ['emails', () => (claimed.length ? this.notifier.queueEmails(id, key) : undefined)],
         ...promoted.map(
           (p) =>
             [
               'promotion',
               async () => {
-                this.notifier.toUsers([p.userId], 'training.registration', {
+                this.notifier.registration(p.userId, {
                   eventId: id,
                   title: after.title,
                   status: 'registered',
@@ -196,7 +196,7 @@ export class TrainingEventsService {
       return (await this.repo.byId(id, m))!;
     });
     await this.notifier.afterCommit(id, [
-      ['socket', () => this.notifier.toMembers('training.published', event)],
+      ['socket', () => this.notifier.changed('training.published', event)],
       ['channel notice', () => this.notifier.postNotice(event, 'published')],
       ['emails', () => this.notifier.queueEmails(id, 'notice')],
       ['reminders', () => this.scheduler.schedule(event)],
@@ -232,7 +232,7 @@ export class TrainingEventsService {
     });
     if (before.status === 'published') {
       await this.notifier.afterCommit(id, [
-        ['socket', () => this.notifier.toMembers('training.cancelled', event)],
+        ['socket', () => this.notifier.changed('training.cancelled', event)],
         ['channel notice', () => this.notifier.postNotice(event, 'cancelled')],
         ['emails', () => (claimed.length ? this.notifier.queueEmails(id, 'cancel') : undefined)],
         ['reminders', () => this.scheduler.unschedule(before)],

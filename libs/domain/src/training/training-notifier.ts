@@ -2,9 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events.js';
 import { SystemMessages } from '../common/system-messages.js';
 import { formatDateTime } from '#mail';
-import { rooms } from '../messaging/channel-access.policy.js';
 import { TrainingScheduler } from './training.scheduler.js';
-import { eventView, type TrainingEventRow } from './training.types.js';
+import {
+  eventView,
+  type TrainingEventRow,
+  type TrainingRegistrationEvent,
+  type TrainingReminderEvent,
+} from './training.types.js';
 
 export type TrainingSocketEvent = 'training.published' | 'training.updated' | 'training.cancelled';
 
@@ -26,18 +30,19 @@ export class TrainingNotifier {
     private readonly scheduler: TrainingScheduler,
   ) {}
 
-  /** To every member of the event's networks (and staff), once per socket. */
-  toMembers(name: TrainingSocketEvent, event: TrainingEventRow): void {
-    this.events.publish('realtime.emit', {
-      rooms: [...event.networkIds.map(rooms.network), rooms.staff],
-      event: name,
-      payload: eventView(event),
-    });
+  /** Published, changed or cancelled: the realtime layer tells the event's networks' members (and staff). */
+  changed(name: TrainingSocketEvent, event: TrainingEventRow): void {
+    this.events.publish(name, { event: eventView(event), networkIds: event.networkIds });
   }
 
-  toUsers(userIds: string[], name: 'training.registration' | 'training.reminder', payload: unknown): void {
-    if (!userIds.length) return;
-    this.events.publish('realtime.emit', { rooms: userIds.map(rooms.user), event: name, payload });
+  /** Someone's registration changed (registered, waitlisted, withdrawn, promoted). */
+  registration(userId: string, registration: TrainingRegistrationEvent): void {
+    this.events.publish('training.registration', { userId, registration });
+  }
+
+  /** These registrants are reminded (each delivery claimed once). */
+  reminder(userIds: string[], reminder: TrainingReminderEvent): void {
+    if (userIds.length) this.events.publish('training.reminder', { userIds, reminder });
   }
 
   /** The bilingual notice of a publication or a cancellation in each network's `training` channel. */

@@ -9,16 +9,12 @@ import { TrainingDeliveriesRepository } from './training-deliveries.repository.j
 import { RegistrationClosed, TrainingEventNotFound, TrainingNotOpen } from './training.errors.js';
 import { TrainingNotifier } from './training-notifier.js';
 import { TrainingRepository } from './training.repository.js';
-import type { RegistrationStatus, RegistrationView, TrainingEventRow } from './training.types.js';
-
-/** The `training.registration` socket payload. */
-export interface RegistrationEvent {
-  eventId: string;
-  title: { en: string; es: string };
-  status: RegistrationStatus | null;
-  /** True when a withdrawal moved this person from the waitlist to registered. */
-  promoted: boolean;
-}
+import type {
+  RegistrationStatus,
+  RegistrationView,
+  TrainingEventRow,
+  TrainingRegistrationEvent,
+} from './training.types.js';
 
 const csvCell = (v: unknown) => {
   let s = v == null ? '' : String(v);
@@ -70,10 +66,7 @@ export class TrainingRegistrationsService {
     if (outcome.fresh) {
       const { event, key, status } = outcome;
       await this.notifier.afterCommit(id, [
-        [
-          'socket',
-          () => this.notifier.toUsers([me.id], 'training.registration', this.payload(event, status, false)),
-        ],
+        ['socket', () => this.notifier.registration(me.id, this.payload(event, status, false))],
         ['emails', () => (status === 'registered' ? this.notifier.queueEmails(id, key) : undefined)],
       ]);
     }
@@ -108,21 +101,13 @@ export class TrainingRegistrationsService {
     });
     if (!result) return;
     await this.notifier.afterCommit(id, [
-      [
-        'socket',
-        () =>
-          this.notifier.toUsers([me.id], 'training.registration', this.payload(result.event, null, false)),
-      ],
+      ['socket', () => this.notifier.registration(me.id, this.payload(result.event, null, false))],
       ...result.promoted.map(
         (p) =>
           [
             'promotion',
             async () => {
-              this.notifier.toUsers(
-                [p.userId],
-                'training.registration',
-                this.payload(result.event, 'registered', true),
-              );
+              this.notifier.registration(p.userId, this.payload(result.event, 'registered', true));
               await this.notifier.queueEmails(id, `promotion/${p.seq}`);
             },
           ] as [string, () => Promise<void>],
@@ -173,7 +158,7 @@ export class TrainingRegistrationsService {
     event: TrainingEventRow,
     status: RegistrationStatus | null,
     promoted: boolean,
-  ): RegistrationEvent {
+  ): TrainingRegistrationEvent {
     return { eventId: event.id, title: event.title, status, promoted };
   }
 }

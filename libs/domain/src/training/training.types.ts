@@ -78,6 +78,27 @@ export interface TrainingEventView {
   cancelledAt: string | null;
 }
 
+/** The `training.registration` socket payload: the caller's (or a promoted person's) registration changed. */
+export interface TrainingRegistrationEvent {
+  eventId: string;
+  title: Bilingual;
+  /** null once withdrawn. */
+  status: RegistrationStatus | null;
+  /** True when a freed place moved this person from the waitlist to registered. */
+  promoted: boolean;
+}
+
+/** The `training.reminder` socket payload. */
+export interface TrainingReminderEvent {
+  eventId: string;
+  title: Bilingual;
+  startsAt: string;
+  /** 7 or 1. */
+  daysBefore: number;
+  /** `v<reminderVersion>/<offset>`: recognises a reminder. */
+  reminder: string;
+}
+
 export interface TrainingEventDetailView extends TrainingEventView {
   registered: number;
   waitlisted: number;
