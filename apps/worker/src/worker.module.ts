@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
+import { TrainingWorkerModule } from './training/training-worker.module.js';
 
 /** BullMQ processors (reminders, escalations, digests, notices). A Nest application context: no HTTP. */
 @Module({
-  imports: [FollowUpsWorkerModule],
+  imports: [FollowUpsWorkerModule, TrainingWorkerModule],
 })
 export class WorkerModule {}

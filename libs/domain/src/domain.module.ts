@@ -15,6 +15,7 @@ import { Country, Network, Organization } from './reference/reference.entities.j
 import { ReferenceDataService } from './reference/reference-data.service.js';
 import { MessagingDomainModule } from './messaging/messaging.module.js';
 import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
+import { TrainingDomainModule } from './training/training.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -37,8 +38,9 @@ const providers = [
     JwtModule.register({}),
     MessagingDomainModule,
     FollowUpsDomainModule,
+    TrainingDomainModule,
   ],
   providers,
-  exports: [...providers, MessagingDomainModule, FollowUpsDomainModule],
+  exports: [...providers, MessagingDomainModule, FollowUpsDomainModule, TrainingDomainModule],
 })
 export class DomainModule {}

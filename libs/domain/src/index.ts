@@ -18,3 +18,4 @@ export * from './reference/reference-data.service.js';
 export * from './domain.module.js';
 export * from './messaging/index.js';
 export * from './follow-ups/index.js';
+export * from './training/index.js';

@@ -18,6 +18,11 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** Content-Language of the message. */
   language?: 'en' | 'es';
+  /**
+   * An iCalendar object: sent as a `text/calendar; method=…` alternative part (what mail clients show as an
+   * invitation) and as an `.ics` attachment.
+   */
+  calendar?: { method: 'PUBLISH' | 'REQUEST' | 'CANCEL'; content: string; filename?: string };
 }
 
 export interface SentMail {
@@ -77,6 +82,15 @@ export class Mailer implements OnApplicationShutdown {
       text: mail.text,
       html: mail.html,
       messageId,
+      ...(mail.calendar
+        ? {
+            icalEvent: {
+              method: mail.calendar.method,
+              content: mail.calendar.content,
+              filename: mail.calendar.filename ?? 'invite.ics',
+            },
+          }
+        : {}),
       headers: {
         ...(mail.language ? { 'Content-Language': mail.language } : {}),
         'Auto-Submitted': 'auto-generated',

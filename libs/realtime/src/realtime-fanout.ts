@@ -80,6 +80,18 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
     },
     'followup.updated': (io, { networkId, followUp }) =>
       emit(io.to([rooms.network(networkId), rooms.staff]), 'followup.updated', followUp),
+    // Training events: to the members of the event's networks and the staff; registrations and reminders to users.
+    'training.published': (io, { event, networkIds }) =>
+      emit(io.to([...networkIds.map(rooms.network), rooms.staff]), 'training.published', event),
+    'training.updated': (io, { event, networkIds }) =>
+      emit(io.to([...networkIds.map(rooms.network), rooms.staff]), 'training.updated', event),
+    'training.cancelled': (io, { event, networkIds }) =>
+      emit(io.to([...networkIds.map(rooms.network), rooms.staff]), 'training.cancelled', event),
+    'training.registration': (io, { userId, registration }) =>
+      emit(io.to(rooms.user(userId)), 'training.registration', registration),
+    'training.reminder': (io, { userIds, reminder }) => {
+      if (userIds.length) emit(io.to(userIds.map(rooms.user)), 'training.reminder', reminder);
+    },
     typing: (io, { channelId, user, originSocketId }) => {
       const to = io.to(rooms.channel(channelId));
       emit(originSocketId ? to.except(originSocketId) : to, 'typing', { channelId, user });

@@ -1,4 +1,13 @@
-import type { CaseView, ChannelView, FollowUpReminderEvent, FollowUpView, MessageView } from '#domain';
+import type {
+  CaseView,
+  ChannelView,
+  FollowUpReminderEvent,
+  FollowUpView,
+  MessageView,
+  TrainingEventView,
+  TrainingRegistrationEvent,
+  TrainingReminderEvent,
+} from '#domain';
 
 /** A person as events show them. */
 export interface UserRef {
@@ -42,6 +51,11 @@ export interface ServerEventMap {
   'channel.created': ChannelView;
   'followup.reminder': FollowUpReminderEvent;
   'followup.updated': FollowUpView;
+  'training.published': TrainingEventView;
+  'training.updated': TrainingEventView;
+  'training.cancelled': TrainingEventView;
+  'training.registration': TrainingRegistrationEvent;
+  'training.reminder': TrainingReminderEvent;
   typing: { channelId: string; user: UserRef };
   presence: { user: UserRef; status: 'online' | 'offline' };
   'access.updated': { memberships: Array<{ network: string; role: 'officer' | 'observer' }> };
@@ -60,6 +74,11 @@ const names: { [E in ServerEvent]: true } = {
   'channel.created': true,
   'followup.reminder': true,
   'followup.updated': true,
+  'training.published': true,
+  'training.updated': true,
+  'training.cancelled': true,
+  'training.registration': true,
+  'training.reminder': true,
   typing: true,
   presence: true,
   'access.updated': true,

@@ -3,6 +3,7 @@ import { Messaging1764370000001 } from './1764370000001-messaging.js';
 import { FollowUps1764370000002 } from './1764370000002-follow-ups.js';
 import { CasesChannelOfficersOnly1764370000100 } from './1764370000100-cases-channel-officers.js';
 import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-throttle-and-rotations.js';
+import { Training1764370000600 } from './1764370000600-training.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   FollowUps1764370000002,
   CasesChannelOfficersOnly1764370000100,
   LoginThrottleAndRotations1764370000101,
+  Training1764370000600,
 ];

@@ -5,6 +5,11 @@ import type { CaseAccessFacts } from '../messaging/case-access.policy.js';
 import type { CaseView } from '../messaging/case.view.js';
 import type { ChannelView } from '../messaging/channels.service.js';
 import type { MessageView } from '../messaging/message.view.js';
+import type {
+  TrainingEventView,
+  TrainingRegistrationEvent,
+  TrainingReminderEvent,
+} from '../training/training.types.js';
 
 /** A person as the events name them. */
 export interface EventUser {
@@ -51,6 +56,14 @@ export interface DomainEventMap {
   'followup.reminder': { userIds: string[]; reminder: FollowUpReminderEvent };
   /** A follow-up item was created or changed. */
   'followup.updated': { networkId: string; followUp: FollowUpView };
+  /** A training event was published, changed after publication, or cancelled (`networkIds`: its networks). */
+  'training.published': { event: TrainingEventView; networkIds: string[] };
+  'training.updated': { event: TrainingEventView; networkIds: string[] };
+  'training.cancelled': { event: TrainingEventView; networkIds: string[] };
+  /** A user's registration for a training event changed (registered, waitlisted, withdrawn, promoted). */
+  'training.registration': { userId: string; registration: TrainingRegistrationEvent };
+  /** These registrants are reminded of a training event (each delivery claimed once). */
+  'training.reminder': { userIds: string[]; reminder: TrainingReminderEvent };
   /** A user is typing in a channel (from one of their sockets, which does not hear it back). */
   typing: { channelId: string; user: EventUser; originSocketId?: string };
   /** A user came online (first live socket) or went offline (last one gone, on every process). */
