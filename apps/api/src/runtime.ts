@@ -1,12 +1,13 @@
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AppConfig, APP_CONFIG, Clock } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
+import { buildOpenApiDocument } from './common/openapi.js';
 import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
 import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
@@ -71,15 +72,7 @@ export async function startRuntime(
       http.enableCors({ origin: config.allowedOrigins, credentials: false });
       http.setGlobalPrefix('api');
       http.useGlobalPipes(validationPipe);
-      const document = SwaggerModule.createDocument(
-        http,
-        new DocumentBuilder()
-          .setTitle('Enlace API')
-          .setDescription('Messaging service of the RCM liaison officer networks')
-          .setVersion('1')
-          .addBearerAuth()
-          .build(),
-      );
+      const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
       const web = webClientDir();
       if (web) serveWebClient(http, web);
