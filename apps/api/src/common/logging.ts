@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
-import pretty from 'pino-pretty';
 import type { AppConfig } from '#config';
 
 /** Query parameters that carry secrets (calendar and confirmation tokens): never logged. */
@@ -14,12 +14,10 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.passwordHash',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.token',
-  '*.jwtSecret',
+  ...['password', 'passwordHash', 'accessToken', 'refreshToken', 'token', 'jwtSecret'].flatMap((k) => [
+    k,
+    `*.${k}`,
+  ]),
 ];
 
 /**
@@ -33,6 +31,8 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, logFile?: stri
   };
   if (logFile) return pino(options, pino.destination({ dest: logFile, sync: true, mkdir: true }));
   if (process.stdout.isTTY) {
+    // loaded only for a person at a terminal: services and tests never pay for it
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
       options,
       pretty({
