@@ -13,5 +13,8 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['libs/config/**', 'test/**', 'bench/**', '**/*.spec.ts', '**/*.e2e-spec.ts'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    files: ['libs/config/**', 'test/**', 'bench/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
 );

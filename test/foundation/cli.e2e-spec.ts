@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, TEST_JWT_SECRET } from '../support/env.js';
@@ -49,6 +49,7 @@ describe('the operator CLI (npm run cli)', () => {
         'es',
         '--member',
         'consular-protection:officer',
+        '--password-stdin',
       ],
       'a-long-password-123\n',
     );
@@ -89,5 +90,41 @@ describe('the operator CLI (npm run cli)', () => {
       'presidency.term.set',
     ]);
     expect(rows.every((r) => r.request_id.startsWith('cli:'))).toBe(true);
+  });
+
+  it('without a terminal asks for --password-stdin and creates nothing', () => {
+    const r = cli(['user:create', '--email', 'nobody@example.org', '--name', 'N'], 'a-long-password-123\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('error: no terminal to ask for the password: pipe it with --password-stdin');
+    const list = cli(['users:list']);
+    expect(list.stdout).not.toContain('nobody@example.org');
+  });
+
+  it('on a terminal asks twice at a prompt that does not echo the password', async () => {
+    // `script` gives the CLI a pseudo-terminal; the test types each answer once its prompt shows
+    const command = [
+      process.execPath,
+      CLI,
+      'user:create',
+      '--email',
+      'tty@example.org',
+      '--name',
+      'Tty',
+    ].join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET },
+    });
+    let out = '';
+    let answered = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const prompts = out.match(/password( again)?: /g)?.length ?? 0;
+      for (; answered < prompts; answered++) child.stdin.write('typed-secret-4567\r');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(answered).toBe(2);
+    expect(out).not.toContain('typed-secret-4567');
+    expect(out).toContain('"email": "tty@example.org"');
   });
 });

@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createTestDatabase, flushTestRedis, TEST_JWT_SECRET, TEST_REDIS_URL } from '../support/env.js';
 import {
@@ -104,6 +105,76 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     expect(alive(pid)).toBe(false);
     expect((await next.stop('SIGTERM')).code).toBe(0);
     expect(postgresProcessesFor(dataDir)).toEqual([]);
+  });
+});
+
+describe('a clone in a folder the postgres user cannot enter (root, /root is mode 700)', () => {
+  const asRoot = process.getuid?.() === 0;
+  const closed = mkdtempSync(join(tmpdir(), 'enlace-closed-'));
+  chmodSync(closed, 0o700);
+  const dataDir = join(closed, 'data');
+  let relocated: string | undefined;
+  const started: ServiceProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((p) => p.stop('SIGKILL')));
+    if (relocated) rmSync(dirname(relocated), { recursive: true, force: true });
+    rmSync(closed, { recursive: true, force: true });
+  });
+
+  (asRoot ? it : it.skip)(
+    'starts anyway, keeps the cluster where that user reaches it, and says where',
+    async () => {
+      const start = async () => {
+        const p = spawnService({ PORT: String(await freePort()), DATA_DIR: dataDir });
+        started.push(p);
+        await waitHealthy(p, 30_000);
+        return p;
+      };
+      const first = await start();
+      const line = first
+        .output()
+        .split('\n')
+        .find((l) => l.includes(`cannot enter ${closed}`));
+      expect(line).toBeDefined();
+      relocated = /the embedded PostgreSQL cluster is kept in (\/var\/lib\/enlace\/[0-9a-f]{16}\/data)/.exec(
+        line!,
+      )?.[1];
+      expect(relocated).toBeDefined();
+      const pid = parseInt(readFileSync(join(relocated!, 'postmaster.pid'), 'utf8'), 10);
+      expect(alive(pid)).toBe(true);
+      expect(existsSync(join(dataDir, 'postgres', 'data'))).toBe(false);
+      expect((await first.stop('SIGTERM')).code).toBe(0);
+      expect(alive(pid)).toBe(false);
+
+      // the next start finds the same cluster (the migrations ran once)
+      const second = await start();
+      expect(second.output()).toContain(`kept in ${relocated}`);
+      expect(second.output()).not.toMatch(/applied \d+ migration/);
+      expect((await second.stop('SIGTERM')).code).toBe(0);
+    },
+  );
+});
+
+describe('a busy port', () => {
+  let blocker: Server;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  it('stops the service before anything starts, with one line naming PORT and HOST', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enlace-busy-'));
+    const p = spawnService({ PORT: String(port), DATA_DIR: dataDir });
+    expect((await p.exited).code).toBe(1);
+    const lines = p.output().trim().split('\n');
+    expect(lines).toEqual([
+      `Enlace could not start: PORT ${port} is already in use on HOST 127.0.0.1: stop the process listening there or set another PORT`,
+    ]);
+    // nothing was started: no embedded PostgreSQL cluster was created
+    expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
   });
 });
 

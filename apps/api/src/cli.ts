@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createInterface } from 'node:readline';
+import { read } from 'read';
 import { userInfo } from 'node:os';
 import { ConfigError, loadConfig, type AppConfig } from '#config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#database';
@@ -33,14 +34,27 @@ function parseMembership(value: string, previous: Array<{ network: string; role:
   return [...previous, { network, role: role as MembershipRole }];
 }
 
-async function readSecret(prompt: string): Promise<string> {
-  process.stderr.write(prompt);
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  for await (const line of rl) {
-    rl.close();
-    return line.trim();
+/**
+ * The password of a new account: typed at a hidden prompt on a terminal (asked twice), or read as the first line of
+ * standard input with `--password-stdin` (scripts). Never an argument: command lines end up in shell history and `ps`.
+ */
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin) {
+    const rl = createInterface({ input: process.stdin, terminal: false });
+    for await (const line of rl) {
+      rl.close();
+      return line.replace(/\r$/, '');
+    }
+    throw new Error('--password-stdin: no password on standard input');
   }
-  throw new Error('no password given on standard input');
+  if (!process.stdin.isTTY) {
+    throw new Error('no terminal to ask for the password: pipe it with --password-stdin');
+  }
+  const ask = (prompt: string) =>
+    read({ prompt, silent: true, replace: '', input: process.stdin, output: process.stderr });
+  const password = await ask('password: ');
+  if ((await ask('password again: ')) !== password) throw new Error('the two passwords differ');
+  return password;
 }
 
 async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
@@ -102,10 +116,10 @@ const program = new Command()
 
 program
   .command('user:create')
-  .description('create an account (the password is read from standard input when --password is not given)')
+  .description('create an account; the password is asked at a hidden prompt, or read from standard input')
   .requiredOption('--email <email>')
   .requiredOption('--name <displayName>')
-  .option('--password <password>')
+  .option('--password-stdin', 'read the password from the first line of standard input (scripts)')
   .option('--country <code>', 'ISO 3166 alpha-2 country code, e.g. GT')
   .option('--organization <code>', 'observer organization: IOM, UNHCR, ECLAC-CELADE, RNCOM')
   .addOption(new Option('--locale <locale>').choices(['en', 'es']).default('en'))
@@ -113,7 +127,7 @@ program
   .addOption(new Option('--role <role...>', 'system roles').choices(['admin', 'secretariat']))
   .option('--member <network:role>', 'a network membership, repeatable', parseMembership, [])
   .action(async (o) => {
-    const password = o.password ?? (await readSecret('password: '));
+    const password = await readPassword(Boolean(o.passwordStdin));
     if (password.length < 12) throw new Error('the password must be at least 12 characters');
     await withContext(async (app) => {
       const user = await app.get(AccountsService).createUser(ctx, {

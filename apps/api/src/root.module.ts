@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, Clock, ConfigModule, SystemClock } from '#config';
 import { DatabaseModule } from '#database';
 import { DomainModule } from '#domain';
@@ -8,7 +7,6 @@ import { RealtimeModule } from '#realtime';
 import { MailModule } from '#mail';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
-import { loggerParams } from './common/logging.js';
 
 export interface RootOptions {
   config: AppConfig;
@@ -16,8 +14,6 @@ export interface RootOptions {
   clock?: Clock;
   api: boolean;
   worker: boolean;
-  /** Tests write each app's logs to a file, to check that no secret reaches them. */
-  logFile?: string;
 }
 
 /** One build, three shapes: API + worker (ROLE=all), API alone, worker alone. */
@@ -28,7 +24,6 @@ export class RootModule {
       module: RootModule,
       imports: [
         ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
-        LoggerModule.forRoot(loggerParams(o.config, o.logFile)),
         DatabaseModule.forRoot(o.databaseUrl),
         QueueModule.forRoot(o.databaseUrl),
         DomainModule,

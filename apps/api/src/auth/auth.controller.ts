@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthService, type Principal, PresidencyService, type RequestContext } from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
 import { userView } from '../accounts/user.view.js';
 import { LoginDto, RefreshDto } from './auth.dto.js';
+import { ApiErrors } from '../common/openapi.js';
+import { TokensDto, UserDto } from '../accounts/user.dto.js';
 
 @ApiTags('auth')
 @Controller()
@@ -14,6 +16,8 @@ export class AuthController {
   ) {}
 
   @Public()
+  @ApiOkResponse({ type: TokensDto })
+  @ApiErrors(400, 401, 429)
   @Post('auth/login')
   @HttpCode(200)
   async login(@Ctx() ctx: RequestContext & { userAgent?: string }, @Body() body: LoginDto) {
@@ -22,6 +26,8 @@ export class AuthController {
   }
 
   @Public()
+  @ApiOkResponse({ type: TokensDto, description: 'a new pair; the old refresh token stops working' })
+  @ApiErrors(400, 401)
   @Post('auth/refresh')
   @HttpCode(200)
   async refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshDto) {
@@ -30,6 +36,8 @@ export class AuthController {
   }
 
   @Public()
+  @ApiNoContentResponse({ description: "the session's refresh token is revoked" })
+  @ApiErrors(400)
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@Ctx() ctx: RequestContext, @Body() body: RefreshDto): Promise<void> {
@@ -37,6 +45,8 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors(401)
   @Get('me')
   async me(@CurrentUser() user: Principal) {
     return userView(user, await this.presidency.holdsPresidency(user));

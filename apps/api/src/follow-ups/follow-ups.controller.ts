@@ -1,16 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { FollowUpsService, type Principal, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { BoardQueryDto, CreateFollowUpDto, RespondDto, UpdateFollowUpDto } from './dto/follow-up.dto.js';
+import { ApiErrors } from '../common/openapi.js';
+import { AssignmentDto, BoardDto, FollowUpDto } from './dto/follow-up-responses.dto.js';
 
 @ApiTags('follow-ups')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class FollowUpsController {
   constructor(private readonly followUps: FollowUpsService) {}
 
+  @ApiCreatedResponse({ type: FollowUpDto })
+  @ApiErrors(400, 403, 404)
   @Post('networks/:slug/follow-ups')
   create(
     @CurrentUser() me: Principal,
@@ -21,6 +26,8 @@ export class FollowUpsController {
     return this.followUps.create(ctx, me, slug, body);
   }
 
+  @ApiOkResponse({ type: BoardDto, description: 'JSON, or text/csv with ?format=csv' })
+  @ApiErrors(400, 403, 404)
   @Get('networks/:slug/follow-ups/board')
   @ApiProduces('application/json', 'text/csv')
   async board(
@@ -37,11 +44,15 @@ export class FollowUpsController {
     return csv;
   }
 
+  @ApiOkResponse({ type: FollowUpDto })
+  @ApiErrors(403, 404)
   @Get('follow-ups/:id')
   get(@CurrentUser() me: Principal, @Param('id') id: string) {
     return this.followUps.get(me, id);
   }
 
+  @ApiOkResponse({ type: FollowUpDto })
+  @ApiErrors(400, 403, 404, 409)
   @Patch('follow-ups/:id')
   update(
     @CurrentUser() me: Principal,
@@ -52,6 +63,8 @@ export class FollowUpsController {
     return this.followUps.update(ctx, me, id, body);
   }
 
+  @ApiOkResponse({ type: AssignmentDto })
+  @ApiErrors(400, 403, 404, 409)
   @Post('follow-ups/:id/responses')
   @HttpCode(200)
   respond(

@@ -1,9 +1,31 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { QueueFactory } from '#queue';
 import { Public } from '../common/auth.guard.js';
+
+export class HealthChecksDto {
+  @ApiProperty({ enum: ['ok', 'down'] })
+  database: string;
+
+  @ApiProperty({ enum: ['ok', 'down'], description: 'a queue round trip' })
+  queue: string;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'unavailable'] })
+  status: string;
+
+  @ApiProperty({ type: HealthChecksDto })
+  checks: HealthChecksDto;
+
+  @ApiProperty({ enum: ['redis', 'postgres'] })
+  queueBackend: string;
+
+  @ApiProperty({ example: 3 })
+  tookMs: number;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -15,6 +37,8 @@ export class HealthController {
 
   /** 200 once the database answers and a queue round trip succeeds; 503 while either is down. */
   @Public()
+  @ApiOkResponse({ type: HealthDto, description: 'the database answers and a queue round trip succeeds' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'a dependency is down' })
   @Get()
   async health(@Res() res: Response) {
     const checks: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   caseView,
@@ -13,9 +13,12 @@ import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { OpenCaseDto, SendMessageDto, UpdateCaseDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
 import { PostingLimiter } from '../common/posting-limiter.js';
+import { ApiErrors } from '../common/openapi.js';
+import { CaseDto, MessageDto } from './dto/messaging-responses.dto.js';
 
 @ApiTags('cases')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class CasesController {
   constructor(
@@ -25,6 +28,8 @@ export class CasesController {
     private readonly limiter: PostingLimiter,
   ) {}
 
+  @ApiCreatedResponse({ type: CaseDto })
+  @ApiErrors(400, 403, 404)
   @Post('networks/:slug/cases')
   open(
     @CurrentUser() me: Principal,
@@ -35,6 +40,8 @@ export class CasesController {
     return this.cases.open(ctx, me, slug, body);
   }
 
+  @ApiOkResponse({ type: [CaseDto] })
+  @ApiErrors(400, 403, 404)
   @Get('networks/:slug/cases')
   list(
     @CurrentUser() me: Principal,
@@ -46,11 +53,15 @@ export class CasesController {
     return this.cases.list(ctx, me, slug, { status, country });
   }
 
+  @ApiOkResponse({ type: CaseDto })
+  @ApiErrors(404)
   @Get('cases/:id')
   async get(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
     return caseView(await this.cases.get(ctx, me, id));
   }
 
+  @ApiOkResponse({ type: CaseDto })
+  @ApiErrors(400, 403, 404, 409)
   @Patch('cases/:id')
   update(
     @CurrentUser() me: Principal,
@@ -61,6 +72,8 @@ export class CasesController {
     return this.cases.update(ctx, me, id, body);
   }
 
+  @ApiOkResponse({ type: [MessageDto], description: 'ascending seq' })
+  @ApiErrors(400, 404)
   @Get('cases/:id/messages')
   async thread(
     @CurrentUser() me: Principal,
@@ -78,6 +91,9 @@ export class CasesController {
     });
   }
 
+  @ApiCreatedResponse({ type: MessageDto, description: 'the new message' })
+  @ApiOkResponse({ type: MessageDto, description: 'the same clientMessageId again: the first message' })
+  @ApiErrors(400, 403, 404, 409, 429)
   @Post('cases/:id/messages')
   async post(
     @CurrentUser() me: Principal,

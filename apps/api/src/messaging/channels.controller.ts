@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   ChannelsService,
@@ -12,9 +18,18 @@ import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ChannelMembersDto, CreateChannelDto, ReadDto, SendMessageDto } from './dto/messaging.dto.js';
 import { intQuery } from './query.js';
 import { PostingLimiter } from '../common/posting-limiter.js';
+import { ApiErrors } from '../common/openapi.js';
+import {
+  ChannelDto,
+  CreatedChannelDto,
+  MessageDto,
+  NetworkDto,
+  PersonDto,
+} from './dto/messaging-responses.dto.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class ChannelsController {
   constructor(
@@ -24,16 +39,21 @@ export class ChannelsController {
     private readonly limiter: PostingLimiter,
   ) {}
 
+  @ApiOkResponse({ type: [NetworkDto] })
   @Get('networks')
   networks(@CurrentUser() me: Principal) {
     return this.channels.networks(me);
   }
 
+  @ApiOkResponse({ type: [ChannelDto] })
+  @ApiErrors(403, 404)
   @Get('networks/:slug/channels')
   list(@CurrentUser() me: Principal, @Param('slug') slug: string) {
     return this.channels.list(me, slug);
   }
 
+  @ApiCreatedResponse({ type: CreatedChannelDto })
+  @ApiErrors(400, 403, 404, 409)
   @Post('networks/:slug/channels')
   create(
     @CurrentUser() me: Principal,
@@ -44,6 +64,8 @@ export class ChannelsController {
     return this.channels.create(ctx, me, slug, body);
   }
 
+  @ApiOkResponse({ type: [MessageDto], description: 'ascending seq' })
+  @ApiErrors(400, 404)
   @Get('channels/:id/messages')
   messagesOf(
     @CurrentUser() me: Principal,
@@ -61,6 +83,9 @@ export class ChannelsController {
   }
 
   /** 201 with the new message; the same clientMessageId again from the same author: 200 with the first one. */
+  @ApiCreatedResponse({ type: MessageDto, description: 'the new message' })
+  @ApiOkResponse({ type: MessageDto, description: 'the same clientMessageId again: the first message' })
+  @ApiErrors(400, 403, 404, 409, 429)
   @Post('channels/:id/messages')
   async send(
     @CurrentUser() me: Principal,
@@ -75,17 +100,23 @@ export class ChannelsController {
     return message;
   }
 
+  @ApiNoContentResponse({ description: 'the read cursor moved (never backwards)' })
+  @ApiErrors(400, 404)
   @Post('channels/:id/read')
   @HttpCode(204)
   async read(@CurrentUser() me: Principal, @Param('id') id: string, @Body() body: ReadDto): Promise<void> {
     await this.reading.markRead(me, id, body.seq);
   }
 
+  @ApiOkResponse({ type: [PersonDto], description: 'private channels: the listed members' })
+  @ApiErrors(404)
   @Get('channels/:id/members')
   members(@CurrentUser() me: Principal, @Param('id') id: string) {
     return this.channels.members(me, id);
   }
 
+  @ApiCreatedResponse({ type: [PersonDto], description: 'the members after the change' })
+  @ApiErrors(400, 403, 404)
   @Post('channels/:id/members')
   addMembers(
     @CurrentUser() me: Principal,
@@ -96,6 +127,8 @@ export class ChannelsController {
     return this.channels.addMembers(ctx, me, id, body.userIds);
   }
 
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiErrors(400, 403, 404)
   @Delete('channels/:id/members/:userId')
   @HttpCode(204)
   async removeMember(

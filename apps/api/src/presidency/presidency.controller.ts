@@ -1,8 +1,16 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { AccountAccessPolicy, type Principal, PresidencyService, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import { ApiErrors } from '../common/openapi.js';
 
 export class PresidencyTermDto {
   @ApiProperty({ example: 'GT' })
@@ -18,8 +26,24 @@ export class PresidencyTermDto {
   endsOn: string;
 }
 
+/** A PPT term as the API answers it. */
+export class PresidencyTermViewDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'GT' })
+  country: string;
+
+  @ApiProperty({ example: '2026-01-01', description: 'first day (UTC), inclusive' })
+  startsOn: string;
+
+  @ApiProperty({ example: '2026-12-31', description: 'last day (UTC), inclusive' })
+  endsOn: string;
+}
+
 @ApiTags('presidency')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller()
 export class PresidencyController {
   constructor(
@@ -27,6 +51,8 @@ export class PresidencyController {
     private readonly policy: AccountAccessPolicy,
   ) {}
 
+  @ApiOkResponse({ type: PresidencyTermViewDto })
+  @ApiErrors(400, 403, 409)
   @Put('admin/presidency')
   async setTerm(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: PresidencyTermDto) {
     this.policy.assertCanSetPresidency(me);
@@ -34,6 +60,11 @@ export class PresidencyController {
   }
 
   /** The term covering today; `null` when none does. */
+  @ApiExtraModels(PresidencyTermViewDto)
+  @ApiOkResponse({
+    description: 'the term covering today, or null',
+    schema: { nullable: true, allOf: [{ $ref: getSchemaPath(PresidencyTermViewDto) }] },
+  })
   @Get('presidency')
   async current() {
     return (await this.presidency.currentTerm()) ?? null;

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
@@ -9,14 +8,8 @@ import { DomainEvents } from '../common/domain-events.js';
 import { AccountAccessPolicy } from './account-access.policy.js';
 import { AccountsRepository } from './accounts.repository.js';
 import type { MembershipRole, SystemRole } from './account.entities.js';
+import { hashPassword } from './password-hash.js';
 import type { Principal } from './principal.js';
-
-export const ARGON2_OPTIONS = {
-  type: argon2.argon2id,
-  memoryCost: 19_456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
 
 export interface NewUser {
   email: string;
@@ -127,7 +120,7 @@ export class AccountsService implements OnApplicationBootstrap {
   async createUser(ctx: RequestContext, input: NewUser): Promise<Principal> {
     const email = normalizeEmail(input.email);
     await this.validate(input);
-    const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);
+    const passwordHash = await hashPassword(input.password);
     const networks = await this.repo.networksBySlug();
     const id = await this.dataSource
       .transaction(async (m) => {

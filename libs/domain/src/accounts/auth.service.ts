@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
-import { ARGON2_OPTIONS, normalizeEmail } from './accounts.service.js';
+import { normalizeEmail } from './accounts.service.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 import type { Principal } from './principal.js';
 
 export interface TokenPair {
@@ -58,10 +58,8 @@ export class AuthService {
       throw new RateLimited(decision.retryAfterSeconds, 'Too many failed logins; try again later.');
     }
     const found = await this.repo.credentialsByEmail(email);
-    this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
-    const ok = await argon2
-      .verify(found?.passwordHash ?? (await this.dummyHash), password)
-      .catch(() => false);
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    const ok = await verifyPassword(found?.passwordHash ?? (await this.dummyHash), password);
     if (!found || !ok || found.disabledAt) {
       await this.audit.record(ctx, {
         action: 'auth.login.failed',
