@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type Principal, type RequestContext, TrainingCalendarService } from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
 import { FeedQuery } from './dto/training.dto.js';
 import { CalendarTokenDto } from './dto/training-responses.dto.js';
+import { ApiErrors } from '../common/openapi.js';
 
 @ApiTags('training')
 @Controller()
@@ -12,10 +13,13 @@ export class TrainingCalendarController {
   constructor(private readonly calendar: TrainingCalendarService) {}
 
   /** A calendar app's subscription: no login, the token in the URL is the credential (never logged). */
-  @ApiOkResponse({ description: 'text/calendar (RFC 5545): the network published training events' })
+  @ApiOkResponse({
+    description: 'text/calendar (RFC 5545): the network published training events',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(404)
   @Public()
   @Get('networks/:slug/training.ics')
-  @ApiProduces('text/calendar')
   async feed(
     @Param('slug') slug: string,
     @Query() query: FeedQuery,
@@ -29,6 +33,7 @@ export class TrainingCalendarController {
 
   @ApiBearerAuth()
   @ApiOkResponse({ type: CalendarTokenDto })
+  @ApiErrors(401)
   @Post('me/calendar-token')
   @HttpCode(200)
   rotate(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext) {

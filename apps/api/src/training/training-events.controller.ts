@@ -28,9 +28,11 @@ import {
   TrainingEventDetailDto,
   TrainingEventDto,
 } from './dto/training-responses.dto.js';
+import { ApiErrors } from '../common/openapi.js';
 
 @ApiTags('training')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('training-events')
 export class TrainingEventsController {
   constructor(
@@ -40,24 +42,28 @@ export class TrainingEventsController {
   ) {}
 
   @ApiCreatedResponse({ type: TrainingEventDto })
+  @ApiErrors(400, 403)
   @Post()
   create(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: CreateTrainingEventDto) {
     return this.events.create(ctx, me, { ...body });
   }
 
   @ApiOkResponse({ type: [TrainingEventDto] })
+  @ApiErrors(400)
   @Get()
   list(@CurrentUser() me: Principal, @Query() query: ListTrainingEventsQuery) {
     return this.events.list(me, query);
   }
 
   @ApiOkResponse({ type: TrainingEventDetailDto })
+  @ApiErrors(400, 404)
   @Get(':id')
   get(@CurrentUser() me: Principal, @Param('id') id: string) {
     return this.events.get(me, id);
   }
 
   @ApiOkResponse({ type: TrainingEventDto })
+  @ApiErrors(400, 403, 404, 409)
   @Patch(':id')
   update(
     @CurrentUser() me: Principal,
@@ -69,6 +75,7 @@ export class TrainingEventsController {
   }
 
   @ApiOkResponse({ type: TrainingEventDto })
+  @ApiErrors(400, 403, 404, 409)
   @Post(':id/publish')
   @HttpCode(200)
   publish(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
@@ -76,6 +83,7 @@ export class TrainingEventsController {
   }
 
   @ApiOkResponse({ type: TrainingEventDto })
+  @ApiErrors(400, 403, 404, 409)
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
@@ -83,6 +91,7 @@ export class TrainingEventsController {
   }
 
   @ApiOkResponse({ type: RegistrationStatusDto })
+  @ApiErrors(400, 403, 404, 409)
   @Post(':id/registrations')
   @HttpCode(200)
   register(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
@@ -90,6 +99,7 @@ export class TrainingEventsController {
   }
 
   @ApiNoContentResponse()
+  @ApiErrors(400, 404)
   @Delete(':id/registrations')
   @HttpCode(204)
   async withdraw(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Param('id') id: string) {
@@ -97,6 +107,7 @@ export class TrainingEventsController {
   }
 
   @ApiOkResponse({ type: [RegistrationDto], description: 'JSON, or text/csv with ?format=csv' })
+  @ApiErrors(400, 403, 404)
   @Get(':id/registrations')
   @ApiProduces('application/json', 'text/csv')
   async registrationsList(
@@ -112,9 +123,12 @@ export class TrainingEventsController {
     return csv;
   }
 
-  @ApiOkResponse({ description: 'text/calendar (RFC 5545)' })
+  @ApiOkResponse({
+    description: 'text/calendar (RFC 5545)',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(400, 404)
   @Get(':id/ics')
-  @ApiProduces('text/calendar')
   async ics(
     @CurrentUser() me: Principal,
     @Param('id') id: string,
