@@ -11,7 +11,7 @@ import { UnsubscribeTokens } from './digest-tokens.js';
 import { type DigestJob, DigestJobQueue, DigestMail } from './digest.ports.js';
 
 /** A `sending` delivery is taken over after this long (longer than a job lock: only a dead worker leaves one). */
-export const DELIVERY_LEASE_SECONDS = 15;
+export const DELIVERY_LEASE_SECONDS = 10;
 const BATCH = 500;
 
 /** Another run holds the delivery right now: the job is retried later (BullMQ backoff). */

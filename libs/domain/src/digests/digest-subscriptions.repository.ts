@@ -42,6 +42,12 @@ const ACTIVE = `s.status = 'active' AND (s.user_id IS NULL OR u.disabled_at IS N
 
 export type ClaimResult = 'claimed' | 'done' | 'busy';
 
+/** TypeORM answers an UPDATE … RETURNING with [rows, count] and an INSERT … RETURNING with rows. */
+function returned<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r[0]) ? r[0] : r) as T[];
+}
+
 @Injectable()
 export class DigestSubscriptionsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -120,7 +126,7 @@ export class DigestSubscriptionsRepository {
         RETURNING id`,
       [tokenHash, now],
     );
-    return rows[0] ?? null;
+    return returned<{ id: string }>(rows)[0] ?? null;
   }
 
   async upsertAccount(userId: string, settings: DigestSettings, enabled: boolean): Promise<void> {
@@ -152,7 +158,7 @@ export class DigestSubscriptionsRepository {
         WHERE id = $1 RETURNING id`,
       [id],
     );
-    return rows.length > 0;
+    return returned(rows).length > 0;
   }
 
   /** "Weekly instead": keeps (or restores) the subscription with a weekly digest. */
@@ -165,7 +171,7 @@ export class DigestSubscriptionsRepository {
         WHERE id = $1 RETURNING id`,
       [id],
     );
-    return rows.length > 0;
+    return returned(rows).length > 0;
   }
 
   // ---- the cycle ---------------------------------------------------------------------------------------------------
