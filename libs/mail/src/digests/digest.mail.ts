@@ -49,7 +49,13 @@ const STYLE = `
   .footer { margin-top: 32px; font-size: 12px; color: #6b7280; }
 `;
 
-const DIGEST_HTML = Handlebars.compile(`<!DOCTYPE html>
+/**
+ * CSS is inlined into the template once, at load (juice keeps the Handlebars expressions, which sit in text and
+ * attribute values): rendering a digest is then a template call, not an HTML parse per message.
+ */
+const inlined = (template: string) => Handlebars.compile(juice(template));
+
+const DIGEST_HTML = inlined(`<!DOCTYPE html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title>
 <style>${STYLE}</style></head>
 <body><div class="card">
@@ -146,10 +152,10 @@ export function digestMail(input: DigestMailInput): RenderedMail {
     unsubscribeUrl: input.unsubscribeUrl,
     manageUrl: input.manageUrl,
   };
-  return { subject, text: DIGEST_TEXT_TEMPLATE(view), html: juice(DIGEST_HTML(view)) };
+  return { subject, text: DIGEST_TEXT_TEMPLATE(view), html: DIGEST_HTML(view) };
 }
 
-const SIMPLE_HTML = Handlebars.compile(`<!DOCTYPE html>
+const SIMPLE_HTML = inlined(`<!DOCTYPE html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title>
 <style>${STYLE}</style></head>
 <body><div class="card">
@@ -174,7 +180,7 @@ interface SimpleView {
 
 function simpleMail(v: SimpleView): RenderedMail {
   const footer = pick(FOOTER, v.locale);
-  const html = juice(SIMPLE_HTML({ ...v, lang: v.locale, footer }));
+  const html = SIMPLE_HTML({ ...v, lang: v.locale, footer });
   const text = [
     v.hello,
     '',
