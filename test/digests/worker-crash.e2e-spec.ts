@@ -118,5 +118,14 @@ describe('a worker killed (kill -9) in the middle of a digest cycle over 500 sub
     );
     expect(rows).toEqual([{ state: 'sent', n: SUBSCRIBERS, maxAttempts: expect.any(Number) }]);
     expect(rows[0].maxAttempts).toBeGreaterThanOrEqual(2); // the sends cut short by the kill were claimed again
+
+    // one job scheduler for the tick, however many workers registered it (two here; the API process none)
+    const cycle = new Queue(DIGEST_QUEUES.cycle, { connection: redis, prefix: 'enlace' });
+    try {
+      const schedulers = await cycle.getJobSchedulers();
+      expect(schedulers.map((s) => s.key)).toEqual(['digest-tick']);
+    } finally {
+      await cycle.close();
+    }
   });
 });
