@@ -19,6 +19,7 @@ import {
   ST,
   subscribeConfirmed,
   uniqueEmail,
+  expectNoSecrets,
 } from './support.js';
 
 jest.setTimeout(120_000);
@@ -356,125 +357,10 @@ describe('email digests', () => {
     expect(digestsTo(smtp, email)[1].parsed.subject).toMatch(/^Your weekly Enlace digest/);
   });
 
-  it('sends America/Mexico_City 08:00 and Europe/Madrid 08:00 each in their own hour, across the Madrid change to summer time', async () => {
-    const madrid = uniqueEmail('madrid');
-    const mexico = uniqueEmail('mexico');
-    await subscribeConfirmed(app, smtp, madrid, {
-      networks: [CP],
-      frequency: 'daily',
-      hour: 8,
-      timezone: 'Europe/Madrid',
-      locale: 'en',
-    });
-    await subscribeConfirmed(app, smtp, mexico, {
-      networks: [CP],
-      frequency: 'daily',
-      hour: 8,
-      timezone: 'America/Mexico_City',
-      locale: 'es',
-    });
-    const count = async () => ({
-      madrid: digestsTo(smtp, madrid).length,
-      mexico: digestsTo(smtp, mexico).length,
-    });
-    const step = async (iso: string, expected: { madrid: number; mexico: number }) => {
-      await runCycle(admin, 'daily', new Date(iso));
-      await digestJobsIdle(queues);
-      await smtp.waitFor(
-        () =>
-          digestsTo(smtp, madrid).length === expected.madrid &&
-          digestsTo(smtp, mexico).length === expected.mexico,
-        `digests after ${iso}`,
-      );
-      expect(await count()).toEqual(expected);
-    };
-    await step('2027-03-27T07:00:00Z', { madrid: 1, mexico: 0 }); // 08:00 CET in Madrid, 01:00 in Mexico City
-    await step('2027-03-27T13:00:00Z', { madrid: 1, mexico: 0 }); // 07:00 in Mexico City
-    await step('2027-03-27T14:00:00Z', { madrid: 1, mexico: 1 }); // 08:00 CST
-    await step('2027-03-28T06:00:00Z', { madrid: 2, mexico: 1 }); // 08:00 CEST: Madrid changed to summer time
-    await step('2027-03-28T07:00:00Z', { madrid: 2, mexico: 1 }); // 09:00 in Madrid: nothing more
-    await step('2027-03-28T14:00:00Z', { madrid: 2, mexico: 2 });
-    const [first, second] = digestsTo(smtp, madrid);
-    expect(first.parsed.text).toMatch(/to March 27, 2027 at 8:00\sAM GMT\+1\./);
-    expect(second.parsed.text).toMatch(/to March 28, 2027 at 8:00\sAM GMT\+2\./);
-    expect(digestsTo(smtp, mexico)[1].parsed.text).toMatch(/al 28 de marzo de 2027 a las 8:00 GMT-6\./);
-  });
-
-  it('emails an offline mentioned officer after the delay, and not one who read the message meanwhile nor one online', async () => {
-    const tag = Math.random().toString(36).slice(2, 7);
-    const author = await officer(admin, 'GT', [ST]);
-    const away = await officer(admin, 'HN', [ST], { displayName: `Away${tag}`, locale: 'es' });
-    const reader = await officer(admin, 'SV', [ST], { displayName: `Reader${tag}` });
-    const online = await officer(admin, 'PA', [ST], { displayName: `Online${tag}` });
-    const { io } = await import('socket.io-client');
-    const socket = io(app.url, {
-      path: '/socket.io',
-      auth: { token: online.token },
-      transports: ['websocket'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    try {
-      const channels = await author.http.get(`/api/networks/${ST}/channels`);
-      const general = channels.body.find((c: any) => c.name === 'general');
-      const body = `@Away${tag} @Reader${tag} @Online${tag} ${secret('BODY')}`;
-      const sent = await author.http.post(`/api/channels/${general.id}/messages`, {
-        body,
-        clientMessageId: `m-${tag}`,
-      });
-      expect(sent.status).toBe(201);
-      const read = await reader.http.post(`/api/channels/${general.id}/read`, { seq: sent.body.seq });
-      expect(read.status).toBe(204);
-
-      await smtp.waitFor(() => mailsTo(smtp, away.email).length === 1, 'the missed-message email', 20_000);
-      await digestJobsIdle(queues);
-      const [mail] = mailsTo(smtp, away.email);
-      expect(mail.parsed.subject).toBe('1 mensaje para usted en #general');
-      expect(mail.parsed.text).toContain(`/channels/${general.id}`);
-      expect(mail.parsed.text).not.toContain(body);
-      expect(mailsTo(smtp, reader.email)).toHaveLength(0);
-      expect(mailsTo(smtp, online.email)).toHaveLength(0);
-      expect(mailsTo(smtp, author.email)).toHaveLength(0);
-
-      // an urgent message in a case thread: the officers who may read it hear of it, by reference only
-      const kase = await author.http.post(`/api/networks/${ST}/cases`, {
-        title: `Urgent case ${tag}`,
-        type: 'trafficking-in-persons',
-        handling: 'involved',
-        countries: ['GT', 'HN'],
-        summary: secret('SUMMARY'),
-      });
-      expect(kase.status).toBe(201);
-      const urgent = await author.http.post(`/api/cases/${kase.body.id}/messages`, {
-        body: secret('BODY'),
-        clientMessageId: `u-${tag}`,
-        priority: 'urgent',
-      });
-      expect(urgent.status).toBe(201);
-      await smtp.waitFor(() => mailsTo(smtp, away.email).length === 2, 'the urgent-message email', 20_000);
-      await digestJobsIdle(queues);
-      const urgentMail = mailsTo(smtp, away.email)[1];
-      expect(urgentMail.parsed.subject).toBe(`1 mensaje para usted en caso ${kase.body.reference}`);
-      expect(urgentMail.parsed.text).not.toContain(`Urgent case ${tag}`);
-      expect(mailsTo(smtp, reader.email)).toHaveLength(0); // SV is not listed on the case
-    } finally {
-      socket.close();
-    }
-  });
-
   it('never puts a message body or a case summary in any email of the run (raw MIME)', () => {
     expect(smtp.messages.length).toBeGreaterThan(10);
-    expect(secrets.length).toBeGreaterThan(4);
-    for (const m of smtp.messages) {
-      const raw = m.raw.toString('utf8');
-      const decoded = `${m.parsed.text}\n${m.parsed.html}\n${m.parsed.subject}`;
-      for (const s of secrets) {
-        expect(raw).not.toContain(s);
-        expect(decoded).not.toContain(s);
-      }
-    }
+    expect(secrets.length).toBeGreaterThan(3);
+    expectNoSecrets(smtp, secrets);
   });
 
   it('rate limits subscription requests per client address (429 with Retry-After)', async () => {

@@ -90,3 +90,14 @@ export async function runCycle(admin: Http, frequency: 'daily' | 'weekly', at: D
   if (res.status !== 202) throw new Error(`run: ${res.status} ${res.text}`);
   return res.body.queued;
 }
+
+/** No raw message (nor its decoded parts) holds any of the given strings. */
+export function expectNoSecrets(smtp: TestSmtpServer, secrets: string[]): void {
+  for (const m of smtp.messages) {
+    const raw = m.raw.toString('utf8');
+    const decoded = `${m.parsed.subject}\n${m.parsed.text}\n${m.parsed.html}`;
+    for (const s of secrets) {
+      if (raw.includes(s) || decoded.includes(s)) throw new Error(`${m.messageId} holds ${s}`);
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import juice from 'juice';
+import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import {
   type Bilingual,
@@ -50,10 +50,19 @@ const STYLE = `
 `;
 
 /**
- * CSS is inlined into the template once, at load (juice keeps the Handlebars expressions, which sit in text and
+ * CSS is inlined into the template once, at its first use (juice keeps the Handlebars expressions, which sit in text and
  * attribute values): rendering a digest is then a template call, not an HTML parse per message.
  */
-const inlined = (template: string) => Handlebars.compile(juice(template));
+function inlined(template: string): (view: object) => string {
+  let compiled: HandlebarsTemplateDelegate | undefined;
+  return (view) => {
+    // juice (and its HTML parser) is loaded on the first email, not at start-up of every process
+    compiled ??= Handlebars.compile(
+      (createRequire(import.meta.url)('juice') as (html: string) => string)(template),
+    );
+    return compiled(view);
+  };
+}
 
 const DIGEST_HTML = inlined(`<!DOCTYPE html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title>
