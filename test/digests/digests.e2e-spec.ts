@@ -221,6 +221,20 @@ describe('email digests', () => {
       reminders: [],
     });
     expect(soon.status).toBe(201);
+    const training = await admin.post('/api/training-events', {
+      networks: [ST],
+      kind: 'course',
+      title: { en: `Victim identification course ${tag}`, es: `Curso de identificación de víctimas ${tag}` },
+      description: { en: 'Course', es: 'Curso' },
+      sponsors: ['CA'],
+      startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 5 * 86_400_000 + 4 * 3600_000).toISOString(),
+      timezone: 'UTC',
+      location: { city: 'Guatemala', country: 'GT' },
+      audience: 'members',
+    });
+    expect(training.status).toBe(201);
+    expect((await admin.post(`/api/training-events/${training.body.id}/publish`)).status).toBe(200);
     const channels = await gt.http.get(`/api/networks/${ST}/channels`);
     const general = channels.body.find((c: any) => c.name === 'general');
     const sent = await gt.http.post(`/api/channels/${general.id}/messages`, {
@@ -267,7 +281,8 @@ describe('email digests', () => {
       expect(t).toContain('Follow-up items');
       expect(t).toMatch(/Open\s+(<[^>]+>\s*)*\d/);
       expect(t).not.toMatch(/ST-\d{4}-\d{4}/);
-      expect(t).not.toContain(tag);
+      expect(t).toContain(`Victim identification course ${tag}`);
+      expect(t.split(`Victim identification course ${tag}`).join('')).not.toContain(tag);
     }
     const gtText = text(gt.email);
     expect(gtText).toContain('Hello Gabriela Gt,');

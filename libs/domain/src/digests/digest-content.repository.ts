@@ -74,4 +74,22 @@ export class DigestContentRepository {
       [networkId, country, at, horizon],
     );
   }
+
+  /** Published (not cancelled) training events of these networks starting in [from, to), per network slug. */
+  async trainingAhead(
+    networkSlugs: string[],
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ id: string; slug: string; titleEn: string; titleEs: string; startsAt: Date }>> {
+    return this.dataSource.query(
+      `SELECT e.id, n.slug, e.title_en AS "titleEn", e.title_es AS "titleEs", e.starts_at AS "startsAt"
+         FROM training_events e
+         JOIN training_event_networks en ON en.event_id = e.id
+         JOIN networks n ON n.id = en.network_id
+        WHERE n.slug = ANY($1::text[]) AND e.status = 'published' AND e.starts_at >= $2 AND e.starts_at < $3
+        ORDER BY e.starts_at
+        LIMIT 200`,
+      [networkSlugs, from, to],
+    );
+  }
 }

@@ -8,7 +8,12 @@ import { DigestAccessPolicy } from './digest-access.policy.js';
 import { DigestContentRepository } from './digest-content.repository.js';
 import { coveredWindow, type DigestFrequency } from './digest-schedule.js';
 import type { SubscriptionRow } from './digest-subscriptions.repository.js';
-import { type DigestContent, type DigestNetworkSection, DigestTrainingSource } from './digest.ports.js';
+import {
+  type DigestContent,
+  type DigestNetworkSection,
+  type DigestTrainingItem,
+  DigestTrainingSource,
+} from './digest.ports.js';
 
 const DAY_MS = 86_400_000;
 /** Training events of the next 30 days. */
@@ -100,14 +105,26 @@ export class DigestContentService {
   }
 }
 
-/**
- * The training hook: published training events of the next 30 days. The training feature (issue 7) is built on
- * another branch; until its tables exist this source counts nothing. Replace the binding in DigestsDomainModule with
- * the training feature's implementation when it lands.
- */
+/** Published training events of the next 30 days, from the training feature's tables (issue 7). */
 @Injectable()
-export class NoTrainingEventsYet extends DigestTrainingSource {
-  async upcoming(networkSlugs: string[]): Promise<Map<string, never[]>> {
-    return new Map(networkSlugs.map((s) => [s, []]));
+export class PublishedTrainingEvents extends DigestTrainingSource {
+  constructor(
+    private readonly repo: DigestContentRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async upcoming(networkSlugs: string[], from: Date, to: Date): Promise<Map<string, DigestTrainingItem[]>> {
+    const out = new Map<string, DigestTrainingItem[]>(networkSlugs.map((s) => [s, []]));
+    for (const e of await this.repo.trainingAhead(networkSlugs, from, to)) {
+      out.get(e.slug)?.push({
+        id: e.id,
+        title: { en: e.titleEn, es: e.titleEs },
+        startsAt: new Date(e.startsAt),
+        link: `${this.config.publicUrl}/training/${e.id}`,
+      });
+    }
+    return out;
   }
 }

@@ -1,4 +1,4 @@
-import { DigestContentService, NoTrainingEventsYet } from './digest-content.service.js';
+import { DigestContentService } from './digest-content.service.js';
 import type { DigestContent, DigestNetworkSection } from './digest.ports.js';
 
 const section = (over: Partial<DigestNetworkSection> = {}): DigestNetworkSection => ({
@@ -42,14 +42,5 @@ describe('digest content', () => {
         ),
       ),
     ).toBe(false);
-  });
-
-  it('the training hook counts nothing until the training feature provides its source', async () => {
-    const hook = new NoTrainingEventsYet();
-    const got = await hook.upcoming(['smuggling-trafficking', 'consular-protection']);
-    expect([...got.entries()]).toEqual([
-      ['smuggling-trafficking', []],
-      ['consular-protection', []],
-    ]);
   });
 });

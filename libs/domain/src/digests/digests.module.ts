@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DigestAccessPolicy } from './digest-access.policy.js';
 import { DigestContentRepository } from './digest-content.repository.js';
-import { DigestContentService, NoTrainingEventsYet } from './digest-content.service.js';
+import { DigestContentService, PublishedTrainingEvents } from './digest-content.service.js';
 import { DigestCycleService } from './digest-cycle.service.js';
 import { DigestSubscriptionsRepository } from './digest-subscriptions.repository.js';
 import { DigestSubscriptionsService } from './digest-subscriptions.service.js';
@@ -25,7 +25,7 @@ const providers = [
  * the infrastructure (bound globally by apps/worker/src/digests/digest-ports.module.ts).
  */
 @Module({
-  providers: [...providers, { provide: DigestTrainingSource, useClass: NoTrainingEventsYet }],
+  providers: [...providers, { provide: DigestTrainingSource, useClass: PublishedTrainingEvents }],
   exports: [...providers, DigestTrainingSource],
 })
 export class DigestsDomainModule {}
