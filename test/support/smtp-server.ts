@@ -26,6 +26,7 @@ export class TestSmtpServer {
   private dataCount = 0;
   private waiters: Waiter[] = [];
   private holdAt?: number;
+  private holdFrom?: number;
   private heldCallback?: (err?: Error | null) => void;
   private heldResolve?: () => void;
   /** Resolves when the held message has arrived (and is waiting for its answer). */
@@ -59,6 +60,10 @@ export class TestSmtpServer {
               })
               .catch((e: Error) => callback(e));
           };
+          if (s.holdFrom !== undefined && n >= s.holdFrom) {
+            if (n === s.holdFrom) s.heldResolve?.();
+            return; // never answered: the client gives up (or is killed) and the message was not accepted
+          }
           if (s.holdAt === n) {
             s.heldCallback = (err) => (err ? callback(err) : accept());
             s.heldResolve?.();
@@ -78,6 +83,20 @@ export class TestSmtpServer {
   hold(n: number): void {
     this.holdAt = n;
     this.held = new Promise<void>((resolve) => (this.heldResolve = resolve));
+  }
+
+  /**
+   * Holds every message from the n-th on (none is answered, so none is accepted) until `stopHolding()`: a worker
+   * killed then has nothing between an accepted message and its record. `held` resolves at the n-th.
+   */
+  holdAllFrom(n: number): void {
+    this.holdFrom = n;
+    this.held = new Promise<void>((resolve) => (this.heldResolve = resolve));
+  }
+
+  /** Accepts messages again (those held stay unanswered: their senders are gone). */
+  stopHolding(): void {
+    this.holdFrom = undefined;
   }
 
   /** Answers the held message (accepting it). */

@@ -6,6 +6,7 @@ import { QueueModule } from '#queue';
 import { RealtimeModule } from '#realtime';
 import { MailModule } from '#mail';
 import { WorkerModule } from '../../worker/src/worker.module.js';
+import { DigestPortsModule } from '../../worker/src/digests/digest-ports.module.js';
 import { ApiModule } from './api.module.js';
 
 export interface RootOptions {
@@ -29,6 +30,7 @@ export class RootModule {
         DomainModule,
         RealtimeModule,
         MailModule,
+        DigestPortsModule,
         ...(o.api ? [ApiModule] : []),
         ...(o.worker ? [WorkerModule] : []),
       ],

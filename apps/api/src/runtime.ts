@@ -70,7 +70,8 @@ export async function startRuntime(
         res.status(status).json(body);
       });
       http.enableCors({ origin: config.allowedOrigins, credentials: false });
-      http.setGlobalPrefix('api');
+      // the pages behind digest email links live outside /api (the web client will take them over)
+      http.setGlobalPrefix('api', { exclude: ['digest/confirm', 'digest/unsubscribe'] });
       http.useGlobalPipes(validationPipe);
       const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
 import { TrainingWorkerModule } from './training/training-worker.module.js';
+import { DigestsWorkerModule } from './digests/digests-worker.module.js';
 
 /** BullMQ processors (reminders, escalations, digests, notices). A Nest application context: no HTTP. */
 @Module({
-  imports: [FollowUpsWorkerModule, TrainingWorkerModule],
+  imports: [FollowUpsWorkerModule, TrainingWorkerModule, DigestsWorkerModule],
 })
 export class WorkerModule {}

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       queueBackend: 'postgres',
     });
     expect(c.accessTokenTtlSeconds).toBeLessThanOrEqual(900);
+    expect(c.missedMessageDelayMs).toBe(120_000);
+    expect(loadConfig({ ...base, MISSED_MESSAGE_DELAY: 'PT1M30S' }).missedMessageDelayMs).toBe(90_000);
   });
 
   it('picks the services profile and Redis queues from the URLs', () => {
@@ -55,6 +57,11 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-password' }, /^Invalid configuration: ADMIN_EMAIL /],
     [{ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' }, /^Invalid configuration: ADMIN_PASSWORD /],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+    [
+      { MISSED_MESSAGE_DELAY: '2 minutes' },
+      /^Invalid configuration: MISSED_MESSAGE_DELAY must be an ISO 8601/,
+    ],
+    [{ MISSED_MESSAGE_DELAY: 'PT0S' }, /^Invalid configuration: MISSED_MESSAGE_DELAY /],
     [{ ALLOWED_ORIGINS: 'https://a.org/path' }, /^Invalid configuration: ALLOWED_ORIGINS /],
     [
       { MESSAGE_RATE_LIMIT: '60 per second' },

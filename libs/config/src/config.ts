@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
+import { Duration } from 'luxon';
 import { z } from 'zod';
 
 /** Thrown when the environment is invalid: its message is the one line printed before the process exits. */
@@ -60,6 +61,12 @@ const schema = z.object({
       .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,5}s$/, 'must be <messages>/<seconds>s, e.g. 120/2s')
       .transform((v) => v.slice(0, -1).split('/').map(Number) as [number, number]),
   ).default([120, 2]),
+  MISSED_MESSAGE_DELAY: optional(
+    z.string().refine((v) => {
+      const d = Duration.fromISO(v);
+      return d.isValid && d.toMillis() > 0 && d.toMillis() <= 7 * 24 * 3600 * 1000;
+    }, 'must be an ISO 8601 duration from PT1S to P7D, such as PT2M'),
+  ).default('PT2M'),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -91,6 +98,8 @@ export interface AppConfig {
   logLevel: string;
   /** Messages one user may post (REST and socket together): a burst of `burst`, refilled at `perSecond`. */
   messageRate: { burst: number; perSecond: number };
+  /** MISSED_MESSAGE_DELAY: how long after a mention or urgent message an offline officer who has not read it is emailed. */
+  missedMessageDelayMs: number;
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -202,6 +211,7 @@ export function loadConfig(
       burst: v.MESSAGE_RATE_LIMIT[0],
       perSecond: v.MESSAGE_RATE_LIMIT[0] / v.MESSAGE_RATE_LIMIT[1],
     },
+    missedMessageDelayMs: Duration.fromISO(v.MISSED_MESSAGE_DELAY).toMillis(),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',

@@ -16,6 +16,7 @@ import { ReferenceDataService } from './reference/reference-data.service.js';
 import { MessagingDomainModule } from './messaging/messaging.module.js';
 import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
 import { TrainingDomainModule } from './training/training.module.js';
+import { DigestsDomainModule } from './digests/digests.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -39,8 +40,15 @@ const providers = [
     MessagingDomainModule,
     FollowUpsDomainModule,
     TrainingDomainModule,
+    DigestsDomainModule,
   ],
   providers,
-  exports: [...providers, MessagingDomainModule, FollowUpsDomainModule, TrainingDomainModule],
+  exports: [
+    ...providers,
+    MessagingDomainModule,
+    FollowUpsDomainModule,
+    TrainingDomainModule,
+    DigestsDomainModule,
+  ],
 })
 export class DomainModule {}

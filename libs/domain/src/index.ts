@@ -19,3 +19,4 @@ export * from './domain.module.js';
 export * from './messaging/index.js';
 export * from './follow-ups/index.js';
 export * from './training/index.js';
+export * from './digests/index.js';

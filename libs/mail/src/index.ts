@@ -4,3 +4,6 @@ export * from './format.js';
 export * from './templates/follow-up-reminder.mail.js';
 export * from './templates/presidency-handover.mail.js';
 export * from './templates/training.mail.js';
+export * from './digests/digest.mail.js';
+export * from './digests/digest-mailer.js';
+export * from './digests/digest-pages.js';

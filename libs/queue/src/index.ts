@@ -2,3 +2,4 @@ export * from './queue.js';
 export * from './queue.module.js';
 export * from './follow-up-jobs.js';
 export * from './training-jobs.js';
+export * from './digest-jobs.js';

@@ -11,6 +11,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { rooms } from './rooms.js';
 
 type ClusterHandler = (data: any) => void;
 
@@ -125,6 +126,18 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       `socket.io on ${this.config.redisUrl ? 'the Redis streams adapter' : 'the in-memory adapter (one process)'}`,
     );
     return this.io;
+  }
+
+  /**
+   * Presence (the domain's `Presence` port): which of these users have a live socket on any API process. With the
+   * Redis adapter the question goes to every process; a process without a socket.io server (a worker without
+   * REDIS_URL) cannot know and answers nobody.
+   */
+  async onlineAmong(userIds: string[]): Promise<Set<string>> {
+    const io = this.io;
+    if (!io || !userIds.length) return new Set();
+    const sockets = await io.in(userIds.map(rooms.user)).fetchSockets();
+    return new Set(sockets.map((s) => s.data?.userId).filter((id): id is string => typeof id === 'string'));
   }
 
   get usesRedis(): boolean {

@@ -4,6 +4,7 @@ import { FollowUps1764370000002 } from './1764370000002-follow-ups.js';
 import { CasesChannelOfficersOnly1764370000100 } from './1764370000100-cases-channel-officers.js';
 import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-throttle-and-rotations.js';
 import { Training1764370000600 } from './1764370000600-training.js';
+import { Digests1764370000700 } from './1764370000700-digests.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CasesChannelOfficersOnly1764370000100,
   LoginThrottleAndRotations1764370000101,
   Training1764370000600,
+  Digests1764370000700,
 ];

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { DigestCycleService, DigestSubscriptionsService, type Principal, type RequestContext } from '#domain';
+import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
+import {
+  AccountDigestDto,
+  AccountDigestViewDto,
+  DigestConfirmDto,
+  DigestRunDto,
+  DigestSubscriptionRequestDto,
+} from './digest.dto.js';
+
+@ApiTags('digests')
+@Controller()
+export class DigestsController {
+  constructor(
+    private readonly subscriptions: DigestSubscriptionsService,
+    private readonly cycle: DigestCycleService,
+  ) {}
+
+  /** Anyone: 202 whatever the address; only a confirmation email is sent. */
+  @Public()
+  @Post('digest-subscriptions')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'a confirmation email is on its way (if the address exists)' })
+  async subscribe(@Ctx() ctx: RequestContext, @Body() body: DigestSubscriptionRequestDto) {
+    await this.subscriptions.request(ctx, body);
+    return { status: 'confirmation-sent' };
+  }
+
+  @Public()
+  @Post('digest-subscriptions/confirm')
+  @HttpCode(200)
+  confirm(@Ctx() ctx: RequestContext, @Body() body: DigestConfirmDto) {
+    return this.subscriptions.confirm(ctx, body.token);
+  }
+
+  @ApiBearerAuth()
+  @Get('me/digest')
+  @ApiOkResponse({ type: AccountDigestViewDto })
+  mine(@CurrentUser() me: Principal): Promise<AccountDigestViewDto> {
+    return this.subscriptions.mine(me);
+  }
+
+  @ApiBearerAuth()
+  @Put('me/digest')
+  @ApiOkResponse({ type: AccountDigestViewDto })
+  update(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Body() body: AccountDigestDto,
+  ): Promise<AccountDigestViewDto> {
+    return this.subscriptions.updateMine(ctx, me, { ...body });
+  }
+
+  /** Admin: one digest cycle now, as if the clock were `at`. */
+  @ApiBearerAuth()
+  @Post('admin/digests/run')
+  @HttpCode(202)
+  run(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: DigestRunDto) {
+    return this.cycle.runByOperator(ctx, me, body);
+  }
+}
