@@ -82,3 +82,18 @@ export class DigestRunDto {
   @IsString()
   at?: string;
 }
+
+export class DigestSubscriptionRequestedDto {
+  @ApiProperty({ enum: ['confirmation-sent'], description: 'the same answer whatever the address' })
+  status: 'confirmation-sent';
+}
+
+export class DigestSubscriptionConfirmedDto {
+  @ApiProperty({ enum: ['active'] })
+  status: 'active';
+}
+
+export class DigestRunQueuedDto {
+  @ApiProperty({ description: 'digest jobs queued for the subscribers due at that time' })
+  queued: number;
+}

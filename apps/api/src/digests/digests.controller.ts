@@ -2,12 +2,16 @@ import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DigestCycleService, DigestSubscriptionsService, type Principal, type RequestContext } from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
+import { ApiErrors } from '../common/openapi.js';
 import {
   AccountDigestDto,
   AccountDigestViewDto,
   DigestConfirmDto,
   DigestRunDto,
   DigestSubscriptionRequestDto,
+  DigestRunQueuedDto,
+  DigestSubscriptionConfirmedDto,
+  DigestSubscriptionRequestedDto,
 } from './digest.dto.js';
 
 @ApiTags('digests')
@@ -22,8 +26,15 @@ export class DigestsController {
   @Public()
   @Post('digest-subscriptions')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'a confirmation email is on its way (if the address exists)' })
-  async subscribe(@Ctx() ctx: RequestContext, @Body() body: DigestSubscriptionRequestDto) {
+  @ApiAcceptedResponse({
+    type: DigestSubscriptionRequestedDto,
+    description: 'a confirmation email is on its way (if the address exists)',
+  })
+  @ApiErrors(400, 429)
+  async subscribe(
+    @Ctx() ctx: RequestContext,
+    @Body() body: DigestSubscriptionRequestDto,
+  ): Promise<DigestSubscriptionRequestedDto> {
     await this.subscriptions.request(ctx, body);
     return { status: 'confirmation-sent' };
   }
@@ -31,13 +42,19 @@ export class DigestsController {
   @Public()
   @Post('digest-subscriptions/confirm')
   @HttpCode(200)
-  confirm(@Ctx() ctx: RequestContext, @Body() body: DigestConfirmDto) {
+  @ApiOkResponse({ type: DigestSubscriptionConfirmedDto })
+  @ApiErrors(400, 404)
+  confirm(
+    @Ctx() ctx: RequestContext,
+    @Body() body: DigestConfirmDto,
+  ): Promise<DigestSubscriptionConfirmedDto> {
     return this.subscriptions.confirm(ctx, body.token);
   }
 
   @ApiBearerAuth()
   @Get('me/digest')
   @ApiOkResponse({ type: AccountDigestViewDto })
+  @ApiErrors(401)
   mine(@CurrentUser() me: Principal): Promise<AccountDigestViewDto> {
     return this.subscriptions.mine(me);
   }
@@ -45,6 +62,7 @@ export class DigestsController {
   @ApiBearerAuth()
   @Put('me/digest')
   @ApiOkResponse({ type: AccountDigestViewDto })
+  @ApiErrors(400, 401)
   update(
     @CurrentUser() me: Principal,
     @Ctx() ctx: RequestContext,
@@ -57,7 +75,13 @@ export class DigestsController {
   @ApiBearerAuth()
   @Post('admin/digests/run')
   @HttpCode(202)
-  run(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: DigestRunDto) {
+  @ApiAcceptedResponse({ type: DigestRunQueuedDto })
+  @ApiErrors(400, 401, 403)
+  run(
+    @CurrentUser() me: Principal,
+    @Ctx() ctx: RequestContext,
+    @Body() body: DigestRunDto,
+  ): Promise<DigestRunQueuedDto> {
     return this.cycle.runByOperator(ctx, me, body);
   }
 }
