@@ -1,12 +1,10 @@
 import { DateTime } from 'luxon';
+import { type Bilingual, formatDateTime, type Locale } from '#domain';
 
-export type MailLocale = 'en' | 'es';
-
-/** A name in both languages (countries, networks). */
-export interface Bilingual {
-  en: string;
-  es: string;
-}
+export type MailLocale = Locale;
+export type { Bilingual };
+/** Dates in texts read the same in the channel messages the domain writes and in the emails. */
+export { formatDateTime };
 
 export interface RenderedMail {
   subject: string;
@@ -21,13 +19,6 @@ export function escapeHtml(value: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-/** A time as the reader reads it: in their time zone (UTC when it is unknown) and their language, zone named. */
-export function formatDateTime(date: Date, timezone: string, locale: MailLocale): string {
-  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
-  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
-  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
 }
 
 /** A calendar date (YYYY-MM-DD) in the reader's language. */

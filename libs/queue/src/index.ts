@@ -1,4 +1,5 @@
 export * from './queue.js';
 export * from './queue.module.js';
 export * from './follow-up-jobs.js';
+export * from './follow-up-jobs.queue.js';
 export * from './training-jobs.js';

@@ -1,6 +1,20 @@
+import { DateTime } from 'luxon';
 import type { DomainError, ErrorDetail } from './domain-error.js';
 
 export type Locale = 'en' | 'es';
+
+/** A name or text in both languages (countries, networks, titles). */
+export interface Bilingual {
+  en: string;
+  es: string;
+}
+
+/** A time as the reader reads it: in their time zone (UTC when it is unknown) and their language, zone named. */
+export function formatDateTime(date: Date, timezone: string, locale: Locale): string {
+  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
+  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
+  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
+}
 
 /** Spanish versions of the error messages a person sees; English is the source text. */
 const ERROR_MESSAGES_ES: Record<string, string> = {
