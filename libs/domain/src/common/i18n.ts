@@ -1,13 +1,7 @@
 import { DateTime } from 'luxon';
-import type { DomainError, ErrorDetail } from './domain-error.js';
+import type { DomainError } from './domain-error.js';
 
 export type Locale = 'en' | 'es';
-
-/** A name or text in both languages (countries, networks, titles). */
-export interface Bilingual {
-  en: string;
-  es: string;
-}
 
 /** A time as the reader reads it: in their time zone (UTC when it is unknown) and their language, zone named. */
 export function formatDateTime(date: Date, timezone: string, locale: Locale): string {
@@ -52,14 +46,24 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: Locale 
   return fallback;
 }
 
-/** The API.md error body of a domain error, in the caller's language: the one shape both transports send. */
+/**
+ * The API.md error body of a domain error, in the caller's language: the one shape both transports send. A domain
+ * error carries its own Spanish text (its specific explanation), and so may each detail.
+ */
 export function domainErrorBody(
   error: DomainError,
   locale: Locale,
-): { code: string; message: string; details?: ErrorDetail[] } {
+): { code: string; message: string; details?: Array<{ field?: string; message: string }> } {
   return {
     code: error.code,
-    message: localizeError(error.code, error.message, locale),
-    ...(error.details ? { details: error.details } : {}),
+    message: locale === 'es' ? error.es : error.message,
+    ...(error.details
+      ? {
+          details: error.details.map((d) => ({
+            ...(d.field !== undefined ? { field: d.field } : {}),
+            message: locale === 'es' ? d.es : d.message,
+          })),
+        }
+      : {}),
   };
 }

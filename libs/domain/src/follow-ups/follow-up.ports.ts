@@ -1,4 +1,5 @@
-import type { Bilingual, Locale } from '../common/i18n.js';
+import type { Bilingual } from '../common/domain-error.js';
+import type { Locale } from '../common/i18n.js';
 import type { ReminderKind } from './follow-up.types.js';
 
 /*
