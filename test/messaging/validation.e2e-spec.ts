@@ -77,7 +77,7 @@ describe('one validation system (REST and socket, English and Spanish)', () => {
         message: 'The request is not valid.',
         details: expect.any(Array),
       });
-      expect(ack.error!.details!.map((d) => d.field)).toEqual(fields);
+      expect([...new Set(ack.error!.details!.map((d) => d.field))]).toEqual(fields);
     }
     const notAnObject = await call(s, 'typing', 'general');
     expect(notAnObject.error?.details).toEqual([{ field: 'payload', message: 'must be an object' }]);

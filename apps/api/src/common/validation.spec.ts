@@ -51,6 +51,14 @@ describe('validatePayload (the HTTP pipe and the socket share it)', () => {
     expect(body(() => validatePayload(SyncDto, { cursors: {}, since: 1 })).details).toEqual([
       { field: 'since', message: 'is not a known field' },
     ]);
+    const proto = JSON.parse('{"cursors":{},"__proto__":{"admin":true}}');
+    const nested = { cursors: { constructor: { prototype: { admin: true } } } };
+    expect(body(() => validatePayload(SyncDto, proto)).details).toEqual([
+      { field: '__proto__', message: 'is not a known field' },
+    ]);
+    expect(body(() => validatePayload(SyncDto, nested)).details).toEqual([
+      { field: 'cursors.constructor', message: 'is not a known field' },
+    ]);
     for (const value of [null, 'x', 3, [{}]]) {
       expect(body(() => validatePayload(SyncDto, value), 'es').details).toEqual([
         { field: 'payload', message: 'debe ser un objeto' },

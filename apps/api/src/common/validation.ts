@@ -14,6 +14,7 @@ import {
   ValidationFailed,
   type ErrorDetail,
 } from '#domain';
+import { forbiddenKeyPath } from './http-hardening.js';
 
 /**
  * The one validation of request bodies and socket payloads: the same DTO classes, the same options (unknown fields
@@ -126,10 +127,12 @@ export function validatePayload<T extends object>(dto: ClassConstructor<T>, valu
       { field: 'payload', message: 'must be an object', es: 'debe ser un objeto' },
     ]);
   }
-  // JSON may carry a `__proto__` key as an own property; it names no field and must not reach the instance.
-  if (Object.hasOwn(value, '__proto__')) {
+  // `__proto__`, `constructor` or `prototype` keys (JSON may carry them as own keys) name no field, at any depth:
+  // refused before anything reads them, as the HTTP middleware refuses them in a body.
+  const forbidden = forbiddenKeyPath(value);
+  if (forbidden) {
     throw new ValidationFailed([
-      { field: '__proto__', message: 'is not a known field', es: 'no es un campo conocido' },
+      { field: forbidden, message: 'is not a known field', es: 'no es un campo conocido' },
     ]);
   }
   const instance = plainToInstance(dto, value);
