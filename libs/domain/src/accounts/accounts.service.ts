@@ -46,7 +46,12 @@ export function isTimeZone(tz: string): boolean {
 const UNSAFE_IN_NAMES = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 
 /** What is wrong with a display name, or null when it is fine (1 to 120 printable characters). */
-export function displayNameProblem(name: unknown): Bilingual | null {
+export function displayNameProblem(name: unknown): string | null {
+  return displayNameProblemText(name)?.en ?? null;
+}
+
+/** The problem of a display name in English and Spanish. */
+export function displayNameProblemText(name: unknown): Bilingual | null {
   if (typeof name !== 'string' || !name.trim() || name.trim().length > 120)
     return { en: 'must be 1 to 120 characters', es: 'debe tener de 1 a 120 caracteres' };
   if (UNSAFE_IN_NAMES.test(name))
@@ -103,7 +108,7 @@ export class AccountsService implements OnApplicationBootstrap {
 
   private async validate(input: NewUser, checkName = true): Promise<void> {
     const details: ErrorDetail[] = [];
-    const nameProblem = checkName ? displayNameProblem(input.displayName) : null;
+    const nameProblem = checkName ? displayNameProblemText(input.displayName) : null;
     if (nameProblem) details.push({ field: 'displayName', message: nameProblem.en, es: nameProblem.es });
     if (input.country && !(await this.repo.countryExists(input.country))) {
       const hint = countryCodeHint('rcm');

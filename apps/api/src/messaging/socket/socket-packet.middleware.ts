@@ -51,7 +51,7 @@ export function socketPacketMiddleware(
       return no(
         new DomainError('UNKNOWN_EVENT', 400, {
           en: `Unknown event: ${String(event).slice(0, 40)}.`,
-          es: `Evento desconocido: ${String(event).slice(0, 40)}.`,
+          es: 'Evento desconocido.',
         }),
       );
     if (!ack)
