@@ -14,8 +14,8 @@ export interface ErrorDetail {
   field?: string;
   /** English. */
   message: string;
-  /** Spanish. */
-  es: string;
+  /** Spanish (the transports fall back to the English text when it is missing). */
+  es?: string;
 }
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
@@ -27,12 +27,13 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     readonly status: ErrorStatus,
-    message: Bilingual,
+    message: string | Bilingual,
     readonly details?: ErrorDetail[],
     readonly retryAfterSeconds?: number,
   ) {
-    super(message.en);
-    this.es = message.es;
+    const text = typeof message === 'string' ? { en: message, es: '' } : message;
+    super(text.en);
+    this.es = text.es;
   }
 }
 
@@ -46,7 +47,7 @@ export class ValidationFailed extends DomainError {
 }
 export class NotAuthenticated extends DomainError {
   constructor(
-    message: Bilingual = { en: 'Authentication is required.', es: 'Se requiere autenticación.' },
+    message: string | Bilingual = { en: 'Authentication is required.', es: 'Se requiere autenticación.' },
     code = 'UNAUTHORIZED',
   ) {
     super(code, 401, message);
@@ -54,7 +55,10 @@ export class NotAuthenticated extends DomainError {
 }
 export class NotAllowed extends DomainError {
   constructor(
-    message: Bilingual = { en: 'You are not allowed to do this.', es: 'No tiene permiso para hacer esto.' },
+    message: string | Bilingual = {
+      en: 'You are not allowed to do this.',
+      es: 'No tiene permiso para hacer esto.',
+    },
   ) {
     super('FORBIDDEN', 403, message);
   }
@@ -75,22 +79,26 @@ const THINGS = {
 export type NotFoundThing = keyof typeof THINGS;
 
 export class NotFound extends DomainError {
-  constructor(what: NotFoundThing = 'resource') {
-    super('NOT_FOUND', 404, {
-      en: `The ${THINGS[what].en} was not found.`,
-      es: `No se encontró ${THINGS[what].es}.`,
-    });
+  constructor(what: NotFoundThing | string = 'resource') {
+    const thing = (THINGS as Record<string, { en: string; es: string }>)[what];
+    super(
+      'NOT_FOUND',
+      404,
+      thing
+        ? { en: `The ${thing.en} was not found.`, es: `No se encontró ${thing.es}.` }
+        : `The ${what} was not found.`,
+    );
   }
 }
 export class Conflict extends DomainError {
-  constructor(message: Bilingual, code = 'CONFLICT') {
+  constructor(message: string | Bilingual, code = 'CONFLICT') {
     super(code, 409, message);
   }
 }
 export class RateLimited extends DomainError {
   constructor(
     retryAfterSeconds: number,
-    message: Bilingual = {
+    message: string | Bilingual = {
       en: 'Too many requests; try again later.',
       es: 'Demasiadas solicitudes; inténtelo más tarde.',
     },
@@ -100,6 +108,8 @@ export class RateLimited extends DomainError {
 }
 
 /** Shorthand for a single-field validation error. */
-export function invalid(field: string, message: Bilingual): ValidationFailed {
-  return new ValidationFailed([{ field, message: message.en, es: message.es }]);
+export function invalid(field: string, message: string | Bilingual): ValidationFailed {
+  return new ValidationFailed([
+    typeof message === 'string' ? { field, message } : { field, message: message.en, es: message.es },
+  ]);
 }

@@ -56,12 +56,12 @@ export function domainErrorBody(
 ): { code: string; message: string; details?: Array<{ field?: string; message: string }> } {
   return {
     code: error.code,
-    message: locale === 'es' ? error.es : error.message,
+    message: locale === 'es' ? error.es || localizeError(error.code, error.message, 'es') : error.message,
     ...(error.details
       ? {
           details: error.details.map((d) => ({
             ...(d.field !== undefined ? { field: d.field } : {}),
-            message: locale === 'es' ? d.es : d.message,
+            message: locale === 'es' ? (d.es ?? d.message) : d.message,
           })),
         }
       : {}),
