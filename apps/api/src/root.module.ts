@@ -7,6 +7,7 @@ import { RealtimeModule } from '#realtime';
 import { MailModule } from '#mail';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
+import { PortsModule } from './ports.module.js';
 
 export interface RootOptions {
   config: AppConfig;
@@ -29,6 +30,7 @@ export class RootModule {
         DomainModule,
         RealtimeModule,
         MailModule,
+        PortsModule,
         ...(o.api ? [ApiModule] : []),
         ...(o.worker ? [WorkerModule] : []),
       ],

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type EmailEnvelope,
-  type FollowUpEscalationMailInput,
+import type {
+  EmailEnvelope,
+  FollowUpEscalationMailInput,
   FollowUpMail,
-  type FollowUpReminderMailInput,
-  type HandoverText,
-  type PresidencyHandoverMailInput,
+  FollowUpReminderMailInput,
+  HandoverText,
+  PresidencyHandoverMailInput,
 } from '#domain';
 import { Mailer } from './mailer.js';
 import { followUpEscalationMail, followUpReminderMail } from './templates/follow-up-reminder.mail.js';
@@ -13,10 +13,8 @@ import { handoverSummaryText, presidencyHandoverMail } from './templates/preside
 
 /** The follow-up feature's emails: rendered from the en/es templates, sent through the one Mailer. */
 @Injectable()
-export class TemplatedFollowUpMail extends FollowUpMail {
-  constructor(private readonly mailer: Mailer) {
-    super();
-  }
+export class TemplatedFollowUpMail implements FollowUpMail {
+  constructor(private readonly mailer: Mailer) {}
 
   async sendReminder(envelope: EmailEnvelope, input: FollowUpReminderMailInput): Promise<void> {
     await this.mailer.send({ ...envelope, ...followUpReminderMail(input) });

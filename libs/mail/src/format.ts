@@ -1,10 +1,15 @@
 import { DateTime } from 'luxon';
-import { type Bilingual, formatDateTime, type Locale } from '#domain';
+import type { Bilingual, Locale } from '#domain';
 
 export type MailLocale = Locale;
 export type { Bilingual };
-/** Dates in texts read the same in the channel messages the domain writes and in the emails. */
-export { formatDateTime };
+
+/** A time as the reader reads it (the same rule as the domain's formatDateTime, which channel messages use). */
+export function formatDateTime(date: Date, timezone: string, locale: MailLocale): string {
+  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
+  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
+  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
+}
 
 export interface RenderedMail {
   subject: string;

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '#config';
-import { type EscalationJobData, FollowUpJobs, type ReminderJobData } from '#domain';
+import type { EscalationJobData, FollowUpJobs, ReminderJobData } from '#domain';
 import { FOLLOW_UP_JOB_OPTIONS, FOLLOW_UP_QUEUES, followUpJobIds } from './follow-up-jobs.js';
 import { QueueFactory } from './queue.js';
 
 /** The follow-up feature's jobs on BullMQ (Redis or PostgreSQL backend): delayed jobs with ids made of their payload. */
 @Injectable()
-export class BullFollowUpJobs extends FollowUpJobs {
+export class BullFollowUpJobs implements FollowUpJobs {
   constructor(
     private readonly queues: QueueFactory,
     private readonly clock: Clock,
-  ) {
-    super();
-  }
+  ) {}
 
   private delayUntil(at: Date): number {
     return Math.max(0, at.getTime() - this.clock.now().getTime());

@@ -1,5 +1,4 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { FollowUpJobs } from '#domain';
 import { BullFollowUpJobs } from './follow-up-jobs.queue.js';
 import { DATABASE_URL_RESOLVED, QueueFactory } from './queue.js';
 
@@ -12,10 +11,10 @@ export class QueueModule {
       providers: [
         { provide: DATABASE_URL_RESOLVED, useValue: databaseUrl },
         QueueFactory,
-        // the domain's job port, on BullMQ
-        { provide: FollowUpJobs, useClass: BullFollowUpJobs },
+        // the domain's job port, on BullMQ (bound to FollowUpJobs by the apps' PortsModule)
+        BullFollowUpJobs,
       ],
-      exports: [QueueFactory, DATABASE_URL_RESOLVED, FollowUpJobs],
+      exports: [QueueFactory, DATABASE_URL_RESOLVED, BullFollowUpJobs],
     };
   }
 }
