@@ -8,6 +8,7 @@ import { MailModule } from '#mail';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { DigestPortsModule } from '../../worker/src/digests/digest-ports.module.js';
 import { ApiModule } from './api.module.js';
+import { PortsModule } from './ports.module.js';
 
 export interface RootOptions {
   config: AppConfig;
@@ -31,6 +32,7 @@ export class RootModule {
         RealtimeModule,
         MailModule,
         DigestPortsModule,
+        PortsModule,
         ...(o.api ? [ApiModule] : []),
         ...(o.worker ? [WorkerModule] : []),
       ],

@@ -1,11 +1,14 @@
 import { DateTime } from 'luxon';
+import type { Bilingual, Locale } from '#domain';
 
-export type MailLocale = 'en' | 'es';
+export type MailLocale = Locale;
+export type { Bilingual };
 
-/** A name in both languages (countries, networks). */
-export interface Bilingual {
-  en: string;
-  es: string;
+/** A time as the reader reads it (the same rule as the domain's formatDateTime, which channel messages use). */
+export function formatDateTime(date: Date, timezone: string, locale: MailLocale): string {
+  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
+  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
+  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
 }
 
 export interface RenderedMail {
@@ -21,13 +24,6 @@ export function escapeHtml(value: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-/** A time as the reader reads it: in their time zone (UTC when it is unknown) and their language, zone named. */
-export function formatDateTime(date: Date, timezone: string, locale: MailLocale): string {
-  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
-  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
-  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
 }
 
 /** A calendar date (YYYY-MM-DD) in the reader's language. */

@@ -1,4 +1,8 @@
 import type { JobsOptions } from 'bullmq';
+import type { EscalationJobData, FollowUpEmailJobData, ReminderJobData } from '#domain';
+
+/** The payloads are the domain's (its `FollowUpJobs` port); the queue names, ids and options are this library's. */
+export type { EscalationJobData, FollowUpEmailJobData, ReminderJobData };
 
 /** Queues of the follow-up feature (issue 3). */
 export const FOLLOW_UP_QUEUES = {
@@ -9,24 +13,6 @@ export const FOLLOW_UP_QUEUES = {
   /** The PPT handover tick and the follow-up reconcile tick (job schedulers). */
   presidency: 'presidency',
 } as const;
-
-export interface ReminderJobData {
-  followUpId: string;
-  /** ISO 8601 duration relative to dueAt, as the PPT wrote it (e.g. `-P1D`). */
-  offset: string;
-  /** The item's dueAt version the job was scheduled for; a job of an older version does nothing. */
-  version: number;
-}
-
-export interface EscalationJobData {
-  followUpId: string;
-  version: number;
-  /** 1 for the first escalation (dueAt + escalateEvery), 2 for the next, ... */
-  seq: number;
-}
-
-export type FollowUpEmailJobData =
-  { kind: 'reminder'; followUpId: string; reminder: string } | { kind: 'handover'; startsOn: string };
 
 /**
  * Job ids: adding a job whose id exists is a no-op (both backends). BullMQ refuses ':' in custom ids, hence '.'.

@@ -68,7 +68,11 @@ export class AdminUsersController {
     @Query('targetId') targetId?: string,
     @Query('limit') limit?: string,
   ) {
-    if (!isAdmin(me)) throw new NotAllowed('Only an administrator can read the audit log.');
+    if (!isAdmin(me))
+      throw new NotAllowed({
+        en: 'Only an administrator can read the audit log.',
+        es: 'Solo un administrador puede leer el registro de auditoría.',
+      });
     return this.audit.list({
       action,
       targetId,

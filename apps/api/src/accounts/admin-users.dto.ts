@@ -7,12 +7,12 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { NETWORK_SLUGS } from '#domain';
+import { IsCountryCode } from '../common/validation.js';
 
 export class MembershipDto {
   @ApiProperty({ enum: NETWORK_SLUGS })
@@ -37,7 +37,7 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ example: 'GT' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166 alpha-2 code such as GT' })
+  @IsCountryCode('rcm')
   country?: string;
 
   @ApiPropertyOptional({ example: 'IOM' })

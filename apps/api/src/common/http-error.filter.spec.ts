@@ -9,7 +9,7 @@ describe('toHttpError (the one HTTP error mapping)', () => {
   it('maps domain errors to their status, code and details', () => {
     const logger = { error: jest.fn() } as any;
     const v = toHttpError(
-      new ValidationFailed([{ field: 'email', message: 'must be an email' }]),
+      new ValidationFailed([{ field: 'email', message: 'must be an email', es: 'debe ser un correo' }]),
       req(),
       logger,
     );

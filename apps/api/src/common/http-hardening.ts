@@ -23,7 +23,7 @@ export function forbiddenKeyPath(value: unknown, path = '', depth = 0): string |
 export function rejectPrototypeKeys(req: Request, _res: Response, next: NextFunction): void {
   const field = forbiddenKeyPath(req.body);
   if (!field) return next();
-  next(new ValidationFailed([{ field, message: `property ${field.split('.').pop()} should not exist` }]));
+  next(new ValidationFailed([{ field, message: 'is not a known field', es: 'no es un campo conocido' }]));
 }
 
 /**

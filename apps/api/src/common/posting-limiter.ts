@@ -69,7 +69,10 @@ export class PostingLimiter implements OnModuleDestroy {
   async take(userId: string): Promise<void> {
     const waitMs = this.redis ? await this.takeShared(userId) : this.takeLocal(userId, Date.now());
     if (waitMs > 0)
-      throw new RateLimited(Math.max(1, Math.ceil(waitMs / 1000)), 'Too many messages; slow down.');
+      throw new RateLimited(Math.max(1, Math.ceil(waitMs / 1000)), {
+        en: 'Too many messages; slow down.',
+        es: 'Demasiados mensajes; vaya más despacio.',
+      });
   }
 
   private async takeShared(userId: string): Promise<number> {

@@ -19,11 +19,11 @@ import {
 } from '#domain';
 import { guardRecovery, RealtimeServer, rooms } from '#realtime';
 import { PostingLimiter } from '../common/posting-limiter.js';
+import { DtoPayloadPipe as V } from './socket/dto-payload.pipe.js';
 import { socketPayloads as P, SOCKET_EVENTS, type SocketPayload } from './socket/socket-payloads.js';
 import { RATE_BURST, socketPacketMiddleware } from './socket/socket-packet.middleware.js';
 import { SocketSessions, unauthorized, type SocketState } from './socket/socket-sessions.js';
 import { WsAckExceptionFilter } from './socket/ws-ack-exception.filter.js';
-import { ZodPayloadPipe as Z } from './socket/zod-payload.pipe.js';
 
 /**
  * The socket.io entry point (API.md "Realtime"). The server comes from `EnlaceIoAdapter` (libs/realtime); here:
@@ -86,7 +86,7 @@ export class MessagingGateway
   @SubscribeMessage('message.send')
   send(
     @ConnectedSocket() s: Socket,
-    @MessageBody(new Z(P['message.send'])) p: SocketPayload<'message.send'>,
+    @MessageBody(new V(P['message.send'])) p: SocketPayload<'message.send'>,
   ) {
     return this.handle(s, async (st, ctx) => {
       await this.limiter.take(st.principal.id);
@@ -98,7 +98,7 @@ export class MessagingGateway
   @SubscribeMessage('message.edit')
   edit(
     @ConnectedSocket() s: Socket,
-    @MessageBody(new Z(P['message.edit'])) p: SocketPayload<'message.edit'>,
+    @MessageBody(new V(P['message.edit'])) p: SocketPayload<'message.edit'>,
   ) {
     return this.handle(s, (st, ctx) =>
       this.serial(st, () => this.changes.edit(ctx, st.principal, p.id, p.body)),
@@ -108,13 +108,13 @@ export class MessagingGateway
   @SubscribeMessage('message.delete')
   remove(
     @ConnectedSocket() s: Socket,
-    @MessageBody(new Z(P['message.delete'])) p: SocketPayload<'message.delete'>,
+    @MessageBody(new V(P['message.delete'])) p: SocketPayload<'message.delete'>,
   ) {
     return this.handle(s, (st, ctx) => this.serial(st, () => this.changes.remove(ctx, st.principal, p.id)));
   }
 
   @SubscribeMessage('message.ack')
-  ack(@ConnectedSocket() s: Socket, @MessageBody(new Z(P['message.ack'])) p: SocketPayload<'message.ack'>) {
+  ack(@ConnectedSocket() s: Socket, @MessageBody(new V(P['message.ack'])) p: SocketPayload<'message.ack'>) {
     return this.handle(s, async (st, ctx) => {
       const r = await this.changes.ack(ctx, st.principal, p.id);
       return { messageId: r.messageId, ackedAt: r.ackedAt };
@@ -124,18 +124,18 @@ export class MessagingGateway
   @SubscribeMessage('channel.read')
   read(
     @ConnectedSocket() s: Socket,
-    @MessageBody(new Z(P['channel.read'])) p: SocketPayload<'channel.read'>,
+    @MessageBody(new V(P['channel.read'])) p: SocketPayload<'channel.read'>,
   ) {
     return this.handle(s, (st) => this.reading.markRead(st.principal, p.channelId, p.seq));
   }
 
   @SubscribeMessage('sync')
-  sync(@ConnectedSocket() s: Socket, @MessageBody(new Z(P.sync)) p: SocketPayload<'sync'>) {
+  sync(@ConnectedSocket() s: Socket, @MessageBody(new V(P.sync)) p: SocketPayload<'sync'>) {
     return this.handle(s, (st, ctx) => this.reading.sync(ctx, st.principal, p.cursors, st.scope));
   }
 
   @SubscribeMessage('typing')
-  typing(@ConnectedSocket() s: Socket, @MessageBody(new Z(P.typing)) p: SocketPayload<'typing'>) {
+  typing(@ConnectedSocket() s: Socket, @MessageBody(new V(P.typing)) p: SocketPayload<'typing'>) {
     return this.handle(s, async (st) => {
       const room = rooms.channel(p.channelId);
       // Room membership is the cached form of read access, kept current by access changes.

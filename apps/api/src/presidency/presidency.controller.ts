@@ -7,22 +7,22 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 import { AccountAccessPolicy, type Principal, PresidencyService, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
+import { IsCalendarDate, IsCountryCode } from '../common/validation.js';
 
 export class PresidencyTermDto {
   @ApiProperty({ example: 'GT' })
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166 alpha-2 code such as GT' })
+  @IsCountryCode('member')
   country: string;
 
   @ApiProperty({ example: '2026-01-01' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startsOn must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   startsOn: string;
 
   @ApiProperty({ example: '2026-12-31' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'endsOn must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   endsOn: string;
 }
 

@@ -13,24 +13,41 @@ import { isAdmin, isStaff, type Principal } from './principal.js';
 export class AccountAccessPolicy {
   assertCanManageUsers(p: Principal): void {
     if (!isStaff(p))
-      throw new NotAllowed('Only the Technical Secretariat or an administrator can manage accounts.');
+      throw new NotAllowed({
+        en: 'Only the Technical Secretariat or an administrator can manage accounts.',
+        es: 'Solo la Secretaría Técnica o un administrador pueden gestionar cuentas.',
+      });
   }
 
   /** Only an admin may grant the admin or secretariat roles. */
   assertCanGrantRoles(p: Principal, roles: string[]): void {
-    if (roles.length && !isAdmin(p)) throw new NotAllowed('Only an administrator can grant system roles.');
+    if (roles.length && !isAdmin(p))
+      throw new NotAllowed({
+        en: 'Only an administrator can grant system roles.',
+        es: 'Solo un administrador puede otorgar roles del sistema.',
+      });
   }
 
   /** Replacing a user's memberships: staff, never on themselves; a staff account only by an admin. */
   assertCanSetMemberships(p: Principal, target: Pick<Principal, 'id' | 'roles'>): void {
     this.assertCanManageUsers(p);
-    if (target.id === p.id) throw new NotAllowed('Nobody changes their own memberships or roles.');
+    if (target.id === p.id)
+      throw new NotAllowed({
+        en: 'Nobody changes their own memberships or roles.',
+        es: 'Nadie cambia sus propias membresías o roles.',
+      });
     if (isStaff(target as Principal) && !isAdmin(p))
-      throw new NotAllowed('Only an administrator can change a staff account.');
+      throw new NotAllowed({
+        en: 'Only an administrator can change a staff account.',
+        es: 'Solo un administrador puede cambiar una cuenta del personal.',
+      });
   }
 
   assertCanSetPresidency(p: Principal): void {
     if (!isStaff(p))
-      throw new NotAllowed('Only the Technical Secretariat or an administrator can set the PPT term.');
+      throw new NotAllowed({
+        en: 'Only the Technical Secretariat or an administrator can set the PPT term.',
+        es: 'Solo la Secretaría Técnica o un administrador pueden fijar el período de la PPT.',
+      });
   }
 }

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
-import { Conflict, NotFound, ValidationFailed } from '../common/domain-error.js';
+import {
+  Conflict,
+  NotFound,
+  ValidationFailed,
+  type Bilingual,
+  type ErrorDetail,
+} from '../common/domain-error.js';
+import { countryCodeHint } from '../reference/reference-data.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { AccountAccessPolicy } from './account-access.policy.js';
 import { AccountsRepository } from './accounts.repository.js';
@@ -40,10 +47,18 @@ const UNSAFE_IN_NAMES = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u20
 
 /** What is wrong with a display name, or null when it is fine (1 to 120 printable characters). */
 export function displayNameProblem(name: unknown): string | null {
+  return displayNameProblemText(name)?.en ?? null;
+}
+
+/** The problem of a display name in English and Spanish. */
+export function displayNameProblemText(name: unknown): Bilingual | null {
   if (typeof name !== 'string' || !name.trim() || name.trim().length > 120)
-    return 'must be 1 to 120 characters';
+    return { en: 'must be 1 to 120 characters', es: 'debe tener de 1 a 120 caracteres' };
   if (UNSAFE_IN_NAMES.test(name))
-    return 'must not contain line breaks, control characters or direction overrides';
+    return {
+      en: 'must not contain line breaks, control characters or direction overrides',
+      es: 'no debe contener saltos de línea, caracteres de control ni cambios de dirección del texto',
+    };
   return null;
 }
 
@@ -92,28 +107,47 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   private async validate(input: NewUser, checkName = true): Promise<void> {
-    const details: Array<{ field: string; message: string }> = [];
-    const nameProblem = checkName ? displayNameProblem(input.displayName) : null;
-    if (nameProblem) details.push({ field: 'displayName', message: nameProblem });
-    if (input.country && !(await this.repo.countryExists(input.country)))
-      details.push({ field: 'country', message: 'must be the code of a member or observer country' });
+    const details: ErrorDetail[] = [];
+    const nameProblem = checkName ? displayNameProblemText(input.displayName) : null;
+    if (nameProblem) details.push({ field: 'displayName', message: nameProblem.en, es: nameProblem.es });
+    if (input.country && !(await this.repo.countryExists(input.country))) {
+      const hint = countryCodeHint('rcm');
+      details.push({ field: 'country', message: hint.en, es: hint.es });
+    }
     if (input.organization && !(await this.repo.organizationExists(input.organization)))
-      details.push({ field: 'organization', message: 'must be the code of an observer organization' });
+      details.push({
+        field: 'organization',
+        message: 'must be the code of an observer organization',
+        es: 'debe ser el código de una organización observadora',
+      });
     if (!isTimeZone(input.timezone))
-      details.push({ field: 'timezone', message: 'must be an IANA time zone' });
+      details.push({
+        field: 'timezone',
+        message: 'must be an IANA time zone',
+        es: 'debe ser una zona horaria IANA',
+      });
     const networks = await this.repo.networksBySlug();
     input.memberships.forEach((m, i) => {
       if (!networks.has(m.network))
         details.push({
           field: `memberships.${i}.network`,
           message: 'must be smuggling-trafficking or consular-protection',
+          es: 'debe ser smuggling-trafficking o consular-protection',
         });
     });
     const seen = new Set(input.memberships.map((m) => m.network));
     if (seen.size !== input.memberships.length)
-      details.push({ field: 'memberships', message: 'lists a network more than once' });
+      details.push({
+        field: 'memberships',
+        message: 'lists a network more than once',
+        es: 'incluye una red más de una vez',
+      });
     if (input.memberships.some((m) => m.role === 'officer') && !input.country)
-      details.push({ field: 'country', message: 'is required for an officer: officers act for a country' });
+      details.push({
+        field: 'country',
+        message: 'is required for an officer: officers act for a country',
+        es: 'es obligatorio para un oficial: los oficiales actúan por un país',
+      });
     if (details.length) throw new ValidationFailed(details);
   }
 
@@ -125,7 +159,13 @@ export class AccountsService implements OnApplicationBootstrap {
     const id = await this.dataSource
       .transaction(async (m) => {
         if (await this.repo.emailTaken(email, m))
-          throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+          throw new Conflict(
+            {
+              en: 'An account with this email exists.',
+              es: 'Ya existe una cuenta con ese correo electrónico.',
+            },
+            'EMAIL_TAKEN',
+          );
         const userId = await this.repo.insertUser(
           {
             email,
@@ -175,7 +215,14 @@ export class AccountsService implements OnApplicationBootstrap {
         return userId;
       })
       .catch((error) => {
-        if (error?.code === '23505') throw new Conflict('An account with this email exists.', 'EMAIL_TAKEN');
+        if (error?.code === '23505')
+          throw new Conflict(
+            {
+              en: 'An account with this email exists.',
+              es: 'Ya existe una cuenta con ese correo electrónico.',
+            },
+            'EMAIL_TAKEN',
+          );
         throw error;
       });
     return (await this.repo.principalById(id))!;

@@ -26,8 +26,15 @@ interface AccessClaims {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const invalidCredentials = () =>
-  new DomainError('INVALID_CREDENTIALS', 401, 'The email or the password is not right.');
-const invalidToken = () => new NotAuthenticated('The token is not valid or has expired.', 'INVALID_TOKEN');
+  new DomainError('INVALID_CREDENTIALS', 401, {
+    en: 'The email or the password is not right.',
+    es: 'Correo electrónico o contraseña incorrectos.',
+  });
+const invalidToken = () =>
+  new NotAuthenticated(
+    { en: 'The token is not valid or has expired.', es: 'El token no es válido o ha expirado.' },
+    'INVALID_TOKEN',
+  );
 
 @Injectable()
 export class AuthService {
@@ -55,7 +62,10 @@ export class AuthService {
     const decision = await this.throttle.attempt(email, ctx.ip, this.clock.now());
     if (!decision.allowed) {
       await this.audit.record(ctx, { action: 'auth.login.throttled', targetType: 'email', targetId: email });
-      throw new RateLimited(decision.retryAfterSeconds, 'Too many failed logins; try again later.');
+      throw new RateLimited(decision.retryAfterSeconds, {
+        en: 'Too many failed logins; try again later.',
+        es: 'Demasiados inicios de sesión fallidos; inténtelo más tarde.',
+      });
     }
     const found = await this.repo.credentialsByEmail(email);
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));

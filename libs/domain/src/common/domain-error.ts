@@ -1,58 +1,115 @@
 /**
  * Domain errors carry a stable code and the HTTP-like status of API.md. One filter per transport (HTTP, socket.io)
- * maps them to `{error:{code,message,details}}`; nothing else builds that shape.
+ * maps them to `{error:{code,message,details}}`; nothing else builds that shape. Every message a person reads exists
+ * in English and Spanish: the transport picks the caller's language.
  */
+
+/** A text in English and Spanish. */
+export interface Bilingual {
+  en: string;
+  es: string;
+}
+
 export interface ErrorDetail {
   field?: string;
+  /** English. */
   message: string;
+  /** Spanish (the transports fall back to the English text when it is missing). */
+  es?: string;
 }
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 
 export class DomainError extends Error {
+  /** The Spanish text of `message`. */
+  readonly es: string;
+
   constructor(
     readonly code: string,
     readonly status: ErrorStatus,
-    message: string,
+    message: string | Bilingual,
     readonly details?: ErrorDetail[],
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    const text = typeof message === 'string' ? { en: message, es: '' } : message;
+    super(text.en);
+    this.es = text.es;
   }
 }
 
 export class ValidationFailed extends DomainError {
-  constructor(details: ErrorDetail[], message = 'The request is not valid.') {
+  constructor(
+    details: ErrorDetail[],
+    message: Bilingual = { en: 'The request is not valid.', es: 'La solicitud no es válida.' },
+  ) {
     super('VALIDATION_FAILED', 400, message, details);
   }
 }
 export class NotAuthenticated extends DomainError {
-  constructor(message = 'Authentication is required.', code = 'UNAUTHORIZED') {
+  constructor(
+    message: string | Bilingual = { en: 'Authentication is required.', es: 'Se requiere autenticación.' },
+    code = 'UNAUTHORIZED',
+  ) {
     super(code, 401, message);
   }
 }
 export class NotAllowed extends DomainError {
-  constructor(message = 'You are not allowed to do this.') {
+  constructor(
+    message: string | Bilingual = {
+      en: 'You are not allowed to do this.',
+      es: 'No tiene permiso para hacer esto.',
+    },
+  ) {
     super('FORBIDDEN', 403, message);
   }
 }
+
+/** What may be not found, with its Spanish name (and article). */
+const THINGS = {
+  resource: { en: 'resource', es: 'el recurso' },
+  network: { en: 'network', es: 'la red' },
+  channel: { en: 'channel', es: 'el canal' },
+  message: { en: 'message', es: 'el mensaje' },
+  case: { en: 'case', es: 'el caso' },
+  member: { en: 'member', es: 'el miembro' },
+  user: { en: 'user', es: 'el usuario' },
+  'follow-up item': { en: 'follow-up item', es: 'el punto de seguimiento' },
+  'Work Plan activity': { en: 'Work Plan activity', es: 'la actividad del Plan de Trabajo' },
+} as const;
+export type NotFoundThing = keyof typeof THINGS;
+
 export class NotFound extends DomainError {
-  constructor(what = 'resource') {
-    super('NOT_FOUND', 404, `The ${what} was not found.`);
+  constructor(what: NotFoundThing | string = 'resource') {
+    const thing = (THINGS as Record<string, { en: string; es: string }>)[what];
+    super(
+      'NOT_FOUND',
+      404,
+      thing
+        ? { en: `The ${thing.en} was not found.`, es: `No se encontró ${thing.es}.` }
+        : `The ${what} was not found.`,
+    );
   }
 }
 export class Conflict extends DomainError {
-  constructor(message: string, code = 'CONFLICT') {
+  constructor(message: string | Bilingual, code = 'CONFLICT') {
     super(code, 409, message);
   }
 }
 export class RateLimited extends DomainError {
-  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later.') {
+  constructor(
+    retryAfterSeconds: number,
+    message: string | Bilingual = {
+      en: 'Too many requests; try again later.',
+      es: 'Demasiadas solicitudes; inténtelo más tarde.',
+    },
+  ) {
     super('RATE_LIMITED', 429, message, undefined, retryAfterSeconds);
   }
 }
 
 /** Shorthand for a single-field validation error. */
-export function invalid(field: string, message: string): ValidationFailed {
-  return new ValidationFailed([{ field, message }]);
+export function invalid(field: string, message: string | Bilingual): ValidationFailed {
+  return new ValidationFailed([
+    typeof message === 'string' ? { field, message } : { field, message: message.en, es: message.es },
+  ]);
 }

@@ -1,6 +1,14 @@
-import type { DomainError, ErrorDetail } from './domain-error.js';
+import { DateTime } from 'luxon';
+import type { DomainError } from './domain-error.js';
 
 export type Locale = 'en' | 'es';
+
+/** A time as the reader reads it: in their time zone (UTC when it is unknown) and their language, zone named. */
+export function formatDateTime(date: Date, timezone: string, locale: Locale): string {
+  let dt = DateTime.fromJSDate(date).setZone(timezone || 'UTC');
+  if (!dt.isValid) dt = DateTime.fromJSDate(date).setZone('UTC');
+  return dt.setLocale(locale).toLocaleString(DateTime.DATETIME_FULL);
+}
 
 /** Spanish versions of the error messages a person sees; English is the source text. */
 const ERROR_MESSAGES_ES: Record<string, string> = {
@@ -38,14 +46,24 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: Locale 
   return fallback;
 }
 
-/** The API.md error body of a domain error, in the caller's language: the one shape both transports send. */
+/**
+ * The API.md error body of a domain error, in the caller's language: the one shape both transports send. A domain
+ * error carries its own Spanish text (its specific explanation), and so may each detail.
+ */
 export function domainErrorBody(
   error: DomainError,
   locale: Locale,
-): { code: string; message: string; details?: ErrorDetail[] } {
+): { code: string; message: string; details?: Array<{ field?: string; message: string }> } {
   return {
     code: error.code,
-    message: localizeError(error.code, error.message, locale),
-    ...(error.details ? { details: error.details } : {}),
+    message: locale === 'es' ? error.es || localizeError(error.code, error.message, 'es') : error.message,
+    ...(error.details
+      ? {
+          details: error.details.map((d) => ({
+            ...(d.field !== undefined ? { field: d.field } : {}),
+            message: locale === 'es' ? (d.es ?? d.message) : d.message,
+          })),
+        }
+      : {}),
   };
 }

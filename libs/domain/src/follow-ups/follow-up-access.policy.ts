@@ -27,7 +27,10 @@ export class FollowUpAccessPolicy {
   /** The board and the Work Plan of a network. */
   assertCanReadNetwork(p: Principal, network: string): void {
     if (!this.canRead(p, network))
-      throw new NotAllowed('Only members of this network can see its follow-up items and Work Plan.');
+      throw new NotAllowed({
+        en: 'Only members of this network can see its follow-up items and Work Plan.',
+        es: 'Solo los miembros de esta red pueden ver sus puntos de seguimiento y su Plan de Trabajo.',
+      });
   }
 
   /** An item the caller may not read does not exist for them. */
@@ -37,9 +40,10 @@ export class FollowUpAccessPolicy {
 
   async assertCanCoordinate(p: Principal, network: string): Promise<void> {
     if (!(await this.canCoordinate(p, network))) {
-      throw new NotAllowed(
-        'Only officers of the country holding the Presidency Pro-Tempore and the Technical Secretariat can do this.',
-      );
+      throw new NotAllowed({
+        en: 'Only officers of the country holding the Presidency Pro-Tempore and the Technical Secretariat can do this.',
+        es: 'Solo los oficiales del país que ejerce la Presidencia Pro Tempore y la Secretaría Técnica pueden hacer esto.',
+      });
     }
   }
 
@@ -47,7 +51,10 @@ export class FollowUpAccessPolicy {
   assertCanRespond(p: Principal, item: { network: string; assignments: Array<{ country: string }> }): string {
     const country = p.country;
     if (!country || !isOfficerOf(p, item.network) || !item.assignments.some((a) => a.country === country)) {
-      throw new NotAllowed('Only officers of a country this item is assigned to can respond for it.');
+      throw new NotAllowed({
+        en: 'Only officers of a country this item is assigned to can respond for it.',
+        es: 'Solo los oficiales de un país al que se asignó este punto pueden responder por él.',
+      });
     }
     return country;
   }

@@ -1,21 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
-import {
-  type EscalationJobData,
-  FOLLOW_UP_JOB_OPTIONS,
-  FOLLOW_UP_QUEUES,
-  followUpJobIds,
-  QueueFactory,
-  type ReminderJobData,
-} from '#queue';
-import { followUpEscalationMail, followUpReminderMail, formatDateTime, Mailer } from '#mail';
 import { DomainEvents } from '../common/domain-events.js';
+import { formatDateTime } from '../common/i18n.js';
 import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
 import { SystemMessages } from '../common/system-messages.js';
 import { PresidencyService } from '../presidency/presidency.service.js';
 import { approximateMs, escalationTime, parseSignedDuration, reminderKind } from './durations.js';
 import { sendClaimedEmails } from './email-delivery.js';
+import {
+  type EmailEnvelope,
+  type EscalationJobData,
+  FollowUpJobs,
+  FollowUpMail,
+  type ReminderJobData,
+} from './follow-up.ports.js';
 import { FollowUpScheduler } from './follow-up.scheduler.js';
 import type { FollowUpReminderEvent, FollowUpRow, NetworkRef, ReminderKind } from './follow-up.types.js';
 import { FollowUpsRepository, type UnsentDelivery } from './follow-ups.repository.js';
@@ -55,8 +54,8 @@ export class FollowUpRemindersService {
     private readonly systemMessages: SystemMessages,
     private readonly presidency: PresidencyService,
     private readonly scheduler: FollowUpScheduler,
-    private readonly queues: QueueFactory,
-    private readonly mailer: Mailer,
+    private readonly jobs: FollowUpJobs,
+    private readonly mail: FollowUpMail,
     private readonly casePolicy: CaseAccessPolicy,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -106,7 +105,7 @@ export class FollowUpRemindersService {
       body,
       idempotencyKey: `follow-up:${item.id}:${reminder}`,
     });
-    await this.queueEmails(item.id, reminder);
+    await this.jobs.addReminderEmails(item.id, reminder);
     return { delivered: rows.length };
   }
 
@@ -141,7 +140,7 @@ export class FollowUpRemindersService {
       for (const country of overdue)
         this.emit(userIds, { ...this.eventBase(item, reminder), kind: 'escalation', country });
     }
-    await this.queueEmails(item.id, reminder);
+    await this.jobs.addReminderEmails(item.id, reminder);
     await this.scheduler.scheduleEscalation(
       { followUpId: item.id, version: job.version, seq: next.seq },
       next.at,
@@ -179,19 +178,26 @@ export class FollowUpRemindersService {
     const delivered = await sendClaimedEmails(rows, {
       claim: (row) => this.repo.claimEmail(followUpId, row),
       send: (row) =>
-        this.mailer.send({
-          to: row.email,
-          language: row.locale,
-          messageId: `follow-up.${followUpId}.${reminder.replace(/\//g, '.')}.${row.userId}`,
-          ...this.render(item, network, row, names, caseReference(row)),
-        }),
+        this.sendEmail(
+          {
+            to: row.email,
+            language: row.locale,
+            messageId: `follow-up.${followUpId}.${reminder.replace(/\//g, '.')}.${row.userId}`,
+          },
+          item,
+          network,
+          row,
+          names,
+          caseReference(row),
+        ),
       sent: (row) => this.repo.markEmail(followUpId, row, 'sent'),
       label: (row) => `user ${row.userId}`,
     });
     return { delivered };
   }
 
-  private render(
+  private sendEmail(
+    envelope: EmailEnvelope,
     item: FollowUpRow,
     network: NetworkRef,
     row: UnsentDelivery,
@@ -209,28 +215,18 @@ export class FollowUpRemindersService {
     };
     if (row.kind === 'escalation') {
       const codes: string[] = row.details?.overdueCountries ?? [];
-      return followUpEscalationMail({
+      return this.mail.sendEscalation(envelope, {
         ...common,
         overdueCountries: codes.map((c) => names.get(c) ?? { en: c, es: c }),
         link: `${this.config.publicUrl}/networks/${item.network}/follow-ups?overdue=true`,
       });
     }
-    return followUpReminderMail({
+    return this.mail.sendReminder(envelope, {
       ...common,
       kind: row.kind,
       country: names.get(row.country) ?? { en: row.country, es: row.country },
       link: `${this.config.publicUrl}/follow-ups/${item.id}`,
     });
-  }
-
-  private async queueEmails(followUpId: string, reminder: string): Promise<void> {
-    await this.queues
-      .queue(FOLLOW_UP_QUEUES.emails)
-      .add(
-        'reminder-emails',
-        { kind: 'reminder', followUpId, reminder },
-        { ...FOLLOW_UP_JOB_OPTIONS, jobId: followUpJobIds.reminderEmails(followUpId, reminder) },
-      );
   }
 
   private staleReason(item: FollowUpRow | null, version: number): string | undefined {

@@ -1,14 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '#config';
-import {
-  type EscalationJobData,
-  FOLLOW_UP_JOB_OPTIONS,
-  FOLLOW_UP_QUEUES,
-  followUpJobIds,
-  QueueFactory,
-  type ReminderJobData,
-} from '#queue';
 import { applyOffset, escalationTime, parseSignedDuration } from './durations.js';
+import { type EscalationJobData, FollowUpJobs, type ReminderJobData } from './follow-up.ports.js';
 import type { FollowUpRow } from './follow-up.types.js';
 
 type Schedulable = Pick<
@@ -17,17 +9,14 @@ type Schedulable = Pick<
 >;
 
 /**
- * Turns an item's reminders and escalation into BullMQ delayed jobs, and takes them back. Job ids carry the item,
- * the offset and the dueAt version, so adding twice is a no-op and a moved dueAt gets new ids.
+ * Turns an item's reminders and escalation into delayed jobs (the `FollowUpJobs` port), and takes them back. Job ids
+ * carry the item, the offset and the dueAt version, so adding twice is a no-op and a moved dueAt gets new ids.
  */
 @Injectable()
 export class FollowUpScheduler {
   private readonly logger = new Logger('FollowUpScheduler');
 
-  constructor(
-    private readonly queues: QueueFactory,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly jobs: FollowUpJobs) {}
 
   /** The reminders of the current version with their times; those already past when dueAt was set are dropped. */
   plannedReminders(item: Schedulable): Array<{ data: ReminderJobData; at: Date }> {
@@ -47,22 +36,7 @@ export class FollowUpScheduler {
    * worker's reconcile sweep calls it again for every open item.
    */
   async schedule(item: Schedulable, notBefore?: Date): Promise<void> {
-    const now = this.clock.now().getTime();
-    const reminders = this.plannedReminders(item).filter((r) => !notBefore || r.at >= notBefore);
-    const queue = this.queues.queue(FOLLOW_UP_QUEUES.reminders);
-    if (reminders.length) {
-      await queue.addBulk(
-        reminders.map(({ data, at }) => ({
-          name: 'reminder',
-          data,
-          opts: {
-            ...FOLLOW_UP_JOB_OPTIONS,
-            jobId: followUpJobIds.reminder(data),
-            delay: Math.max(0, at.getTime() - now),
-          },
-        })),
-      );
-    }
+    await this.jobs.addReminders(this.plannedReminders(item).filter((r) => !notBefore || r.at >= notBefore));
     const every = item.escalateEvery ? parseSignedDuration(item.escalateEvery) : undefined;
     if (every) {
       await this.scheduleEscalation(
@@ -73,10 +47,7 @@ export class FollowUpScheduler {
   }
 
   async scheduleEscalation(data: EscalationJobData, at: Date): Promise<void> {
-    const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
-    await this.queues
-      .queue(FOLLOW_UP_QUEUES.reminders)
-      .add('escalation', data, { ...FOLLOW_UP_JOB_OPTIONS, jobId: followUpJobIds.escalation(data), delay });
+    await this.jobs.addEscalation(data, at);
   }
 
   /**
@@ -84,17 +55,12 @@ export class FollowUpScheduler {
    * it finds the item changed (version, done, cancelled) and does nothing.
    */
   async unschedule(item: Schedulable): Promise<void> {
-    const queue = this.queues.queue(FOLLOW_UP_QUEUES.reminders);
-    const ids = this.plannedReminders(item).map((r) => followUpJobIds.reminder(r.data));
-    if (item.escalateEvery) {
-      ids.push(
-        followUpJobIds.escalation({ followUpId: item.id, version: item.dueVersion, seq: item.escalationSeq }),
-      );
-    }
-    const results = await Promise.allSettled(ids.map((id) => queue.remove(id)));
-    for (const r of results) {
-      if (r.status === 'rejected')
-        this.logger.warn(`removing a job of follow-up ${item.id}: ${String(r.reason)}`);
-    }
+    const failures = await this.jobs.remove({
+      reminders: this.plannedReminders(item).map((r) => r.data),
+      escalations: item.escalateEvery
+        ? [{ followUpId: item.id, version: item.dueVersion, seq: item.escalationSeq }]
+        : [],
+    });
+    for (const reason of failures) this.logger.warn(`removing a job of follow-up ${item.id}: ${reason}`);
   }
 }

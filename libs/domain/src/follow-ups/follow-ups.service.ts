@@ -3,11 +3,20 @@ import { DataSource } from 'typeorm';
 import { Clock } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid, NotFound, ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
+import { countryCodeHint } from '../reference/reference-data.js';
 import { DomainEvents } from '../common/domain-events.js';
 import type { Principal } from '../accounts/principal.js';
 import { CaseAccessPolicy } from '../messaging/case-access.policy.js';
 import { isUuid } from '../messaging/message-rules.js';
-import { approximateMs, parseSignedDuration } from './durations.js';
+import {
+  DEFAULT_REMINDERS,
+  followUpCountries,
+  followUpDescription,
+  followUpDueAt,
+  followUpEscalateEvery,
+  followUpReminders,
+  followUpTitle,
+} from './follow-up-validation.js';
 import { FollowUpAccessPolicy } from './follow-up-access.policy.js';
 import { FollowUpScheduler } from './follow-up.scheduler.js';
 import type { AssignmentView, BoardView, FollowUpRow, FollowUpView, NetworkRef } from './follow-up.types.js';
@@ -15,10 +24,7 @@ import { assignmentView, type BoardFilter, boardCsv, boardView, followUpView } f
 import { FollowUpsRepository } from './follow-ups.repository.js';
 import { WorkPlanRepository } from '../work-plan/work-plan.repository.js';
 
-export const DEFAULT_REMINDERS = ['-P7D', '-P1D', 'PT0S'];
-export const MAX_REMINDERS = 10;
-const MAX_OFFSET_MS = 366 * 24 * 3600 * 1000;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+export { DEFAULT_REMINDERS, MAX_REMINDERS } from './follow-up-validation.js';
 
 export interface CreateFollowUpInput {
   title: string;
@@ -81,20 +87,27 @@ export class FollowUpsService {
     await this.policy.assertCanCoordinate(me, slug);
     const now = this.clock.now();
     const errors: ErrorDetail[] = [];
-    const title = this.title(input.title, errors);
-    const dueAt = this.dueAt(input.dueAt, now, errors);
+    const title = followUpTitle(input.title, errors);
+    const dueAt = followUpDueAt(input.dueAt, now, errors);
     const countries = await this.countries(input.countries, errors);
-    const reminders = this.reminders(input.reminders ?? DEFAULT_REMINDERS, errors);
-    const escalateEvery = this.escalateEvery(input.escalateEvery, errors);
-    const description = this.description(input.description, errors);
+    const reminders = followUpReminders(input.reminders ?? DEFAULT_REMINDERS, errors);
+    const escalateEvery = followUpEscalateEvery(input.escalateEvery, errors);
+    const description = followUpDescription(input.description, errors);
     if (input.caseId != null && !isUuid(input.caseId))
-      errors.push({ field: 'caseId', message: 'must be the id of a case' });
+      errors.push({
+        field: 'caseId',
+        message: 'must be the id of a case',
+        es: 'debe ser el identificador de un caso',
+      });
     if (errors.length) throw new ValidationFailed(errors);
     if (input.caseId != null) {
       // Linking needs the case-read right: the item would otherwise name the case to whoever sees the board.
       const linked = await this.repo.linkedCase(input.caseId, network.id);
       if (!linked || !this.casePolicy.canRead(me, linked))
-        throw invalid('caseId', 'must be the id of a case of this network that you may read');
+        throw invalid('caseId', {
+          en: 'must be the id of a case of this network that you may read',
+          es: 'debe ser el identificador de un caso de esta red que usted pueda leer',
+        });
     }
     if (input.workPlanActivityId != null) await this.assertActivity(input.workPlanActivityId, network.id);
 
@@ -164,12 +177,16 @@ export class FollowUpsService {
     await this.policy.assertCanCoordinate(me, current.network);
     const now = this.clock.now();
     const errors: ErrorDetail[] = [];
-    const title = input.title !== undefined ? this.title(input.title, errors) : undefined;
+    const title = input.title !== undefined ? followUpTitle(input.title, errors) : undefined;
     const description =
-      input.description !== undefined ? this.description(input.description, errors) : undefined;
-    const dueAt = input.dueAt !== undefined ? this.dueAt(input.dueAt, now, errors) : undefined;
+      input.description !== undefined ? followUpDescription(input.description, errors) : undefined;
+    const dueAt = input.dueAt !== undefined ? followUpDueAt(input.dueAt, now, errors) : undefined;
     if (input.cancelled === false && current.cancelledAt)
-      errors.push({ field: 'cancelled', message: 'a cancelled item stays cancelled' });
+      errors.push({
+        field: 'cancelled',
+        message: 'a cancelled item stays cancelled',
+        es: 'un punto cancelado sigue cancelado',
+      });
     if (errors.length) throw new ValidationFailed(errors);
     if (input.workPlanActivityId != null)
       await this.assertActivity(input.workPlanActivityId, current.networkId);
@@ -179,7 +196,10 @@ export class FollowUpsService {
       if (!before) throw new NotFound('follow-up item');
       if (before.cancelledAt)
         throw new Conflict(
-          'This follow-up item is cancelled; it can no longer change.',
+          {
+            en: 'This follow-up item is cancelled; it can no longer change.',
+            es: 'Este punto de seguimiento está cancelado; ya no puede cambiar.',
+          },
           'FOLLOW_UP_CANCELLED',
         );
       const moved = dueAt !== undefined && dueAt.getTime() !== before.dueAt.getTime();
@@ -228,18 +248,34 @@ export class FollowUpsService {
     this.policy.assertCanReadItem(me, current);
     const country = this.policy.assertCanRespond(me, current);
     if (input.status !== 'acknowledged' && input.status !== 'done')
-      throw invalid('status', "must be 'acknowledged' or 'done'");
+      throw invalid('status', {
+        en: "must be 'acknowledged' or 'done'",
+        es: "debe ser 'acknowledged' o 'done'",
+      });
     if (input.note != null && (typeof input.note !== 'string' || input.note.length > 2000)) {
-      throw invalid('note', 'must be text of at most 2,000 characters');
+      throw invalid('note', {
+        en: 'must be text of at most 2,000 characters',
+        es: 'debe ser un texto de 2.000 caracteres como máximo',
+      });
     }
     const now = this.clock.now();
     const { row, assignment } = await this.dataSource.transaction(async (m) => {
       const item = await this.repo.byId(id, m, 'update');
       if (!item) throw new NotFound('follow-up item');
-      if (item.cancelledAt) throw new Conflict('This follow-up item is cancelled.', 'FOLLOW_UP_CANCELLED');
+      if (item.cancelledAt)
+        throw new Conflict(
+          { en: 'This follow-up item is cancelled.', es: 'Este punto de seguimiento está cancelado.' },
+          'FOLLOW_UP_CANCELLED',
+        );
       const existing = item.assignments.find((a) => a.country === country)!;
       if (existing.status === 'done')
-        throw new Conflict(`${country} has already marked this item done.`, 'ALREADY_DONE');
+        throw new Conflict(
+          {
+            en: `${country} has already marked this item done.`,
+            es: `${country} ya marcó este punto como cumplido.`,
+          },
+          'ALREADY_DONE',
+        );
       const assignment = await this.repo.setAssignment(id, country, input.status, input.note, me.id, now, m);
       await this.audit.record(
         ctx,
@@ -265,7 +301,7 @@ export class FollowUpsService {
     const network = await this.network(slug);
     this.policy.assertCanReadNetwork(me, slug);
     if (filter.country && !/^[A-Z]{2}$/.test(filter.country))
-      throw invalid('country', 'must be an ISO 3166 alpha-2 code such as GT');
+      throw invalid('country', countryCodeHint('member'));
     const board = boardView(await this.repo.listByNetwork(network.id), this.clock.now(), filter);
     return { ...board, followUps: await this.shownToAll(me, board.followUps) };
   }
@@ -294,95 +330,16 @@ export class FollowUpsService {
     });
   }
 
-  private title(value: unknown, errors: ErrorDetail[]): string {
-    const t = typeof value === 'string' ? value.trim() : '';
-    if (t.length < 1 || t.length > 200)
-      errors.push({ field: 'title', message: 'must be 1 to 200 characters' });
-    return t;
-  }
-
-  private description(value: unknown, errors: ErrorDetail[]): string | null {
-    if (value == null) return null;
-    if (typeof value !== 'string' || value.length > 10_000) {
-      errors.push({ field: 'description', message: 'must be text of at most 10,000 characters' });
-      return null;
-    }
-    return value;
-  }
-
-  private dueAt(value: unknown, now: Date, errors: ErrorDetail[]): Date | undefined {
-    const d = typeof value === 'string' && ISO_DATE_TIME.test(value) ? new Date(value) : undefined;
-    if (!d || Number.isNaN(d.getTime())) {
-      errors.push({
-        field: 'dueAt',
-        message: 'must be an ISO 8601 date and time with an offset, e.g. 2026-03-01T17:00:00-06:00',
-      });
-      return undefined;
-    }
-    if (d.getTime() <= now.getTime()) errors.push({ field: 'dueAt', message: 'must be in the future' });
-    return d;
-  }
-
   private async countries(value: unknown, errors: ErrorDetail[]): Promise<string[]> {
-    const members = await this.repo.memberCountries();
-    if (value === 'members') return members;
-    if (!Array.isArray(value) || value.length === 0) {
-      errors.push({
-        field: 'countries',
-        message: "must be a non-empty list of member country codes, or 'members'",
-      });
-      return [];
-    }
-    const out = new Set<string>();
-    for (const c of value) {
-      if (typeof c !== 'string' || !members.includes(c)) {
-        errors.push({ field: 'countries', message: `${String(c)} is not the code of a member country` });
-      } else out.add(c);
-    }
-    return [...out].sort();
-  }
-
-  private reminders(value: unknown, errors: ErrorDetail[]): string[] {
-    if (!Array.isArray(value) || value.length > MAX_REMINDERS) {
-      errors.push({
-        field: 'reminders',
-        message: `must be a list of at most ${MAX_REMINDERS} ISO 8601 durations`,
-      });
-      return [];
-    }
-    const out: string[] = [];
-    for (const r of value) {
-      const d = parseSignedDuration(r);
-      if (!d) {
-        errors.push({
-          field: 'reminders',
-          message: `${String(r)} is not an ISO 8601 duration such as -P7D, -PT2S or PT0S`,
-        });
-      } else if (approximateMs(d) > MAX_OFFSET_MS) {
-        errors.push({ field: 'reminders', message: `${String(r)} is more than a year away from dueAt` });
-      } else if (out.includes(d.text)) {
-        errors.push({ field: 'reminders', message: `${String(r)} appears twice` });
-      } else out.push(d.text);
-    }
-    return out;
-  }
-
-  private escalateEvery(value: unknown, errors: ErrorDetail[]): string | null {
-    if (value == null) return null;
-    const d = parseSignedDuration(value);
-    if (!d || d.negative || d.zero || approximateMs(d) < 1000 || approximateMs(d) > MAX_OFFSET_MS) {
-      errors.push({
-        field: 'escalateEvery',
-        message: 'must be a positive ISO 8601 duration from PT1S to P1Y, e.g. P3D',
-      });
-      return null;
-    }
-    return d.text;
+    return followUpCountries(value, await this.repo.memberCountries(), errors);
   }
 
   private async assertActivity(activityId: string, networkId: string): Promise<void> {
     if (!isUuid(activityId) || !(await this.workPlan.existsInNetwork(activityId, networkId))) {
-      throw invalid('workPlanActivityId', 'must be the id of a Work Plan activity of this network');
+      throw invalid('workPlanActivityId', {
+        en: 'must be the id of a Work Plan activity of this network',
+        es: 'debe ser el identificador de una actividad del Plan de Trabajo de esta red',
+      });
     }
   }
 }

@@ -2,6 +2,7 @@ export * from './durations.js';
 export * from './follow-up.types.js';
 export * from './follow-up.views.js';
 export * from './follow-up-access.policy.js';
+export * from './follow-up.ports.js';
 export * from './follow-up.scheduler.js';
 export * from './follow-ups.repository.js';
 export * from './follow-ups.service.js';

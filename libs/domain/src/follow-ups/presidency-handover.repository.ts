@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { HandoverNetworkSummary } from '#mail';
+import type { HandoverNetworkSummary } from './follow-up.ports.js';
 import type { Recipient } from './follow-up.types.js';
 
 export interface HandoverRow {

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
-import { FOLLOW_UP_JOB_OPTIONS, FOLLOW_UP_QUEUES, followUpJobIds, QueueFactory } from '#queue';
-import { handoverSummaryText, type HandoverNetworkSummary, Mailer, presidencyHandoverMail } from '#mail';
 import { SystemMessages } from '../common/system-messages.js';
 import { PresidencyService, utcDate } from '../presidency/presidency.service.js';
 import { WorkPlanRepository } from '../work-plan/work-plan.repository.js';
 import { sendClaimedEmails } from './email-delivery.js';
+import { FollowUpJobs, FollowUpMail, type HandoverNetworkSummary } from './follow-up.ports.js';
 import { FollowUpsRepository } from './follow-ups.repository.js';
 import { type HandoverRow, PresidencyHandoverRepository } from './presidency-handover.repository.js';
 
@@ -31,8 +30,8 @@ export class PresidencyHandoverService {
     private readonly workPlan: WorkPlanRepository,
     private readonly presidency: PresidencyService,
     private readonly systemMessages: SystemMessages,
-    private readonly queues: QueueFactory,
-    private readonly mailer: Mailer,
+    private readonly jobs: FollowUpJobs,
+    private readonly mail: FollowUpMail,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -69,7 +68,7 @@ export class PresidencyHandoverService {
       const to = names.get(record.toCountry) ?? { en: record.toCountry, es: record.toCountry };
       for (const network of record.summary) {
         const text = (locale: 'en' | 'es') =>
-          handoverSummaryText({
+          this.mail.handoverSummaryText({
             locale,
             timezone: 'UTC',
             from,
@@ -87,13 +86,7 @@ export class PresidencyHandoverService {
     }
     if (!record.emailsQueuedAt) {
       await this.repo.addDeliveries(record.startsOn, [record.fromCountry, record.toCountry]);
-      await this.queues
-        .queue(FOLLOW_UP_QUEUES.emails)
-        .add(
-          'handover-emails',
-          { kind: 'handover', startsOn: record.startsOn },
-          { ...FOLLOW_UP_JOB_OPTIONS, jobId: followUpJobIds.handoverEmails(record.startsOn) },
-        );
+      await this.jobs.addHandoverEmails(record.startsOn);
       await this.repo.markEmailsQueued(record.startsOn);
     }
     return record;
@@ -134,11 +127,9 @@ export class PresidencyHandoverService {
       claim: (r) => this.repo.claimEmail(startsOn, r.userId),
       send: (r) => {
         const networks = record.summary.filter((n) => r.networks.includes(n.slug));
-        return this.mailer.send({
-          to: r.email,
-          language: r.locale,
-          messageId: `presidency-handover.${startsOn}.${r.userId}`,
-          ...presidencyHandoverMail({
+        return this.mail.sendHandover(
+          { to: r.email, language: r.locale, messageId: `presidency-handover.${startsOn}.${r.userId}` },
+          {
             locale: r.locale,
             timezone: r.timezone,
             recipientName: r.displayName,
@@ -147,8 +138,8 @@ export class PresidencyHandoverService {
             date: record.handoverDate,
             networks: networks.length ? networks : record.summary,
             link: `${this.config.publicUrl}/`,
-          }),
-        });
+          },
+        );
       },
       sent: (r) => this.repo.markEmailSent(startsOn, r.userId),
       label: (r) => `user ${r.userId}`,

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../common/domain-error.js';
+import { ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
 import {
   sameSet,
   validateCaseFilter,
@@ -57,6 +57,9 @@ describe('opening a case', () => {
       message:
         'migrant-smuggling is a type of the smuggling-trafficking network; in consular-protection use one of ' +
         'detention, return, unaccompanied-minor, death-repatriation, travel-documents, other',
+      es:
+        'migrant-smuggling es un tipo de la red smuggling-trafficking; en consular-protection use uno de: ' +
+        'detention, return, unaccompanied-minor, death-repatriation, travel-documents, other',
     });
   });
 
@@ -75,10 +78,16 @@ describe('opening a case', () => {
 
 describe('country lists', () => {
   it('names the codes that are not RCM countries and caps the length', () => {
-    const out: { field: string; message: string }[] = [];
+    const out: ErrorDetail[] = [];
     expect(validCountries('countries', ['GT', 'XX', 'GT', 'ZZ'], known, out)).toEqual(['GT', 'XX', 'ZZ']);
-    expect(out).toEqual([{ field: 'countries', message: 'has codes that are not RCM countries: XX, ZZ' }]);
-    const many: { field: string; message: string }[] = [];
+    expect(out).toEqual([
+      {
+        field: 'countries',
+        message: 'has codes that are not RCM countries: XX, ZZ (valid codes: GT, HN, MX, SV, US)',
+        es: 'tiene códigos que no son países de la CRM: XX, ZZ (códigos válidos: GT, HN, MX, SV, US)',
+      },
+    ]);
+    const many: ErrorDetail[] = [];
     validCountries(
       'countries',
       Array.from({ length: 31 }, (_, i) => `C${i}`),
@@ -89,7 +98,7 @@ describe('country lists', () => {
   });
 
   it('wants a list of strings', () => {
-    const out: { field: string; message: string }[] = [];
+    const out: ErrorDetail[] = [];
     expect(validCountries('countries', [1], known, out)).toEqual([]);
     expect(out[0].message).toBe('must be a list of country codes such as ["GT","MX"]');
   });
@@ -117,14 +126,22 @@ describe('changing a case', () => {
   it('follows the status workflow', () => {
     const closed = { ...before, status: 'closed' as const };
     expect(details(() => validateCasePatch(closed, { status: 'resolved' }, known))).toEqual([
-      { field: 'status', message: 'cannot go from closed to resolved' },
+      {
+        field: 'status',
+        message: 'cannot go from closed to resolved',
+        es: 'no puede pasar de closed a resolved',
+      },
     ]);
     expect(validateCasePatch(closed, { status: 'open' }, known).status).toBe('open');
   });
 
   it("keeps the opener's country listed", () => {
     expect(details(() => validateCasePatch(before, { countries: ['MX'] }, known))).toEqual([
-      { field: 'countries', message: 'must keep GT, the country of the officer who opened the case' },
+      {
+        field: 'countries',
+        message: 'must keep GT, the country of the officer who opened the case',
+        es: 'debe mantener GT, el país del oficial que abrió el caso',
+      },
     ]);
   });
 
@@ -133,8 +150,12 @@ describe('changing a case', () => {
       validateCasePatch(before, { handling: 'everyone', assignees: ['not-an-id'] }, known),
     );
     expect(d).toEqual([
-      { field: 'handling', message: 'must be network or involved' },
-      { field: 'assignees', message: 'must be a list of at most 50 user ids' },
+      { field: 'handling', message: 'must be network or involved', es: 'debe ser network o involved' },
+      {
+        field: 'assignees',
+        message: 'must be a list of at most 50 user ids',
+        es: 'debe ser una lista de 50 identificadores de usuario como máximo',
+      },
     ]);
   });
 });

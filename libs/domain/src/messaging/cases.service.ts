@@ -58,18 +58,36 @@ export class CasesService {
 
   private assertCaseReaderOfNetwork(p: Principal, n: NetworkRecord): void {
     const m = membershipIn(p, n.id);
-    if (!m) throw new NotAllowed('You are not a member of this network.');
+    if (!m)
+      throw new NotAllowed({
+        en: 'You are not a member of this network.',
+        es: 'Usted no es miembro de esta red.',
+      });
     if (m.role !== 'officer')
-      throw new NotAllowed('Only officers of the network work on cases; observers do not see them.');
+      throw new NotAllowed({
+        en: 'Only officers of the network work on cases; observers do not see them.',
+        es: 'Solo los oficiales de la red trabajan en los casos; los observadores no los ven.',
+      });
   }
 
   async open(ctx: RequestContext, p: Principal, slug: string, input: OpenCaseInput): Promise<CaseView> {
     const n = await this.network(slug);
     if (!this.policy.canOpen(p, n.id)) {
-      if (!membershipIn(p, n.id)) throw new NotAllowed('You are not a member of this network.');
-      throw new NotAllowed('Only officers of the network open cases.');
+      if (!membershipIn(p, n.id))
+        throw new NotAllowed({
+          en: 'You are not a member of this network.',
+          es: 'Usted no es miembro de esta red.',
+        });
+      throw new NotAllowed({
+        en: 'Only officers of the network open cases.',
+        es: 'Solo los oficiales de la red abren casos.',
+      });
     }
-    if (!p.country) throw new NotAllowed('An officer acts for a country; your account has none.');
+    if (!p.country)
+      throw new NotAllowed({
+        en: 'An officer acts for a country; your account has none.',
+        es: 'Un oficial actúa por un país; su cuenta no tiene ninguno.',
+      });
     const { title, summary, countries } = validateOpenCase(
       n.slug,
       input,
@@ -215,9 +233,10 @@ export class CasesService {
         targetId: id,
         details: { reason: 'audience', handling: patch.handling, countries: patch.countries },
       });
-      throw new NotAllowed(
-        `Only officers of ${before.openedBy.country ?? 'the country that opened the case'} change its handling or countries.`,
-      );
+      throw new NotAllowed({
+        en: `Only officers of ${before.openedBy.country ?? 'the country that opened the case'} change its handling or countries.`,
+        es: `Solo los oficiales de ${before.openedBy.country ?? 'el país que abrió el caso'} cambian su manejo o sus países.`,
+      });
     }
     const after = { networkId: before.networkId, handling, countries };
     if (assigneeIds.length) {
@@ -229,10 +248,10 @@ export class CasesService {
       );
       const bad = assigneeIds.filter((a) => !ok.has(a));
       if (bad.length)
-        throw invalid(
-          'assignees',
-          `must be officers of the network who may read the case: ${bad.join(', ')}`,
-        );
+        throw invalid('assignees', {
+          en: `must be officers of the network who may read the case: ${bad.join(', ')}`,
+          es: `deben ser oficiales de la red que puedan leer el caso: ${bad.join(', ')}`,
+        });
     }
 
     const countriesChanged = !sameSet(countries, before.countries);

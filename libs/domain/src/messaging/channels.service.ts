@@ -57,7 +57,11 @@ export class ChannelsService {
   }
 
   private assertInNetwork(p: Principal, n: NetworkRecord): void {
-    if (!membershipIn(p, n.id) && !isStaff(p)) throw new NotAllowed('You are not a member of this network.');
+    if (!membershipIn(p, n.id) && !isStaff(p))
+      throw new NotAllowed({
+        en: 'You are not a member of this network.',
+        es: 'Usted no es miembro de esta red.',
+      });
   }
 
   async list(p: Principal, slug: string): Promise<ChannelListItem[]> {
@@ -75,34 +79,65 @@ export class ChannelsService {
     const n = await this.network(slug);
     this.assertInNetwork(p, n);
     if (!this.policy.canCreateChannel(p, n.id))
-      throw new NotAllowed('Only officers of the network or the Secretariat create channels.');
+      throw new NotAllowed({
+        en: 'Only officers of the network or the Secretariat create channels.',
+        es: 'Solo los oficiales de la red o la Secretaría crean canales.',
+      });
     const details: ErrorDetail[] = [];
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!CHANNEL_NAME.test(name))
       details.push({
         field: 'name',
         message: 'must be 1 to 64 lowercase letters, digits, - or _, starting with a letter or digit',
+        es: 'debe tener de 1 a 64 letras minúsculas, dígitos, - o _, y empezar por una letra o un dígito',
       });
     if (!['network', 'officers', 'private'].includes(input.visibility))
-      details.push({ field: 'visibility', message: 'must be network, officers or private' });
+      details.push({
+        field: 'visibility',
+        message: 'must be network, officers or private',
+        es: 'debe ser network, officers o private',
+      });
     const requested = [...new Set(input.members ?? [])];
     if (input.members !== undefined && input.visibility !== 'private')
-      details.push({ field: 'members', message: 'only a private channel lists members' });
-    if (requested.some((id) => !isUuid(id))) details.push({ field: 'members', message: 'must be user ids' });
+      details.push({
+        field: 'members',
+        message: 'only a private channel lists members',
+        es: 'solo un canal privado tiene lista de miembros',
+      });
+    if (requested.some((id) => !isUuid(id)))
+      details.push({
+        field: 'members',
+        message: 'must be user ids',
+        es: 'deben ser identificadores de usuario',
+      });
     if (requested.length > MAX_MEMBERS)
-      details.push({ field: 'members', message: `must list at most ${MAX_MEMBERS} users` });
+      details.push({
+        field: 'members',
+        message: `must list at most ${MAX_MEMBERS} users`,
+        es: `debe tener ${MAX_MEMBERS} usuarios como máximo`,
+      });
     if (details.length) throw new ValidationFailed(details);
 
     let memberIds: string[] = [];
     if (input.visibility === 'private') {
       const found = await this.repo.networkMembers(n.id, requested);
       const missing = requested.filter((id) => !found.some((f) => f.id === id));
-      if (missing.length) throw invalid('members', `must be members of the network: ${missing.join(', ')}`);
+      if (missing.length)
+        throw invalid('members', {
+          en: `must be members of the network: ${missing.join(', ')}`,
+          es: `deben ser miembros de la red: ${missing.join(', ')}`,
+        });
       memberIds = [...requested];
       if (membershipIn(p, n.id) && !memberIds.includes(p.id)) memberIds.unshift(p.id);
     }
     if (await this.repo.nameTaken(n.id, name))
-      throw new Conflict('A channel with this name exists in the network.', 'CHANNEL_NAME_TAKEN');
+      throw new Conflict(
+        {
+          en: 'A channel with this name exists in the network.',
+          es: 'Ya existe un canal con ese nombre en la red.',
+        },
+        'CHANNEL_NAME_TAKEN',
+      );
     const created = await this.dataSource
       .transaction(async (m) => {
         const row = await this.repo.insert(
@@ -124,7 +159,13 @@ export class ChannelsService {
       })
       .catch((e) => {
         if (e?.code === '23505')
-          throw new Conflict('A channel with this name exists in the network.', 'CHANNEL_NAME_TAKEN');
+          throw new Conflict(
+            {
+              en: 'A channel with this name exists in the network.',
+              es: 'Ya existe un canal con ese nombre en la red.',
+            },
+            'CHANNEL_NAME_TAKEN',
+          );
         throw e;
       });
     const view: ChannelView = {
@@ -146,9 +187,16 @@ export class ChannelsService {
     if (!channel || channel.kind !== 'channel') throw new NotFound('channel');
     const canSee = this.policy.canRead(p, { ...channel }) || isStaff(p);
     if (!canSee) throw new NotFound('channel');
-    if (channel.visibility !== 'private') throw invalid('channelId', 'only private channels list members');
+    if (channel.visibility !== 'private')
+      throw invalid('channelId', {
+        en: 'only private channels list members',
+        es: 'solo los canales privados tienen lista de miembros',
+      });
     if (!this.policy.canManageMembers(p, channel.createdBy))
-      throw new NotAllowed('Only the channel creator or the Secretariat manage its members.');
+      throw new NotAllowed({
+        en: 'Only the channel creator or the Secretariat manage its members.',
+        es: 'Solo quien creó el canal o la Secretaría gestionan sus miembros.',
+      });
     return channel;
   }
 
@@ -162,10 +210,17 @@ export class ChannelsService {
     const channel = await this.manageable(p, channelId);
     const ids = [...new Set(userIds)];
     if (!ids.length || ids.some((id) => !isUuid(id)))
-      throw invalid('userIds', 'must be a non-empty list of user ids');
+      throw invalid('userIds', {
+        en: 'must be a non-empty list of user ids',
+        es: 'debe ser una lista no vacía de identificadores de usuario',
+      });
     const found = await this.repo.networkMembers(channel.networkId, ids);
     const missing = ids.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) throw invalid('userIds', `must be members of the network: ${missing.join(', ')}`);
+    if (missing.length)
+      throw invalid('userIds', {
+        en: `must be members of the network: ${missing.join(', ')}`,
+        es: `deben ser miembros de la red: ${missing.join(', ')}`,
+      });
     const added = await this.repo.addMembers(channel.id, ids);
     if (added.length) {
       await this.audit.record(ctx, {

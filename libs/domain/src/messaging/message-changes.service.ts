@@ -41,13 +41,27 @@ export class MessageChangesService {
   private async ownMessage(
     p: Principal,
     messageId: string,
-    verb: string,
+    verb: 'edit' | 'delete',
   ): Promise<{ row: MessageRow; channel: ChannelRecord }> {
     const { row, channel } = await this.readableMessage(p, messageId);
-    if (row.authorId !== p.id) throw new NotAllowed(`Only the author can ${verb} a message.`);
-    if (row.deletedAt) throw new Conflict('The message was deleted.', 'MESSAGE_DELETED');
+    if (row.authorId !== p.id)
+      throw new NotAllowed({
+        en: `Only the author can ${verb} a message.`,
+        es: `Solo el autor puede ${verb === 'edit' ? 'editar' : 'eliminar'} un mensaje.`,
+      });
+    if (row.deletedAt)
+      throw new Conflict(
+        { en: 'The message was deleted.', es: 'El mensaje fue eliminado.' },
+        'MESSAGE_DELETED',
+      );
     if (channel.kind === 'case' && channel.caseStatus === 'closed')
-      throw new Conflict(`The case is closed; reopen it to ${verb} its messages.`, 'CASE_CLOSED');
+      throw new Conflict(
+        {
+          en: `The case is closed; reopen it to ${verb} its messages.`,
+          es: `El caso está cerrado; reábralo para ${verb === 'edit' ? 'editar' : 'eliminar'} sus mensajes.`,
+        },
+        'CASE_CLOSED',
+      );
     return { row, channel };
   }
 
@@ -74,7 +88,11 @@ export class MessageChangesService {
     const at = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const done = await this.repo.change(row.id, { kind, body, editorId: p.id, at }, m);
-      if (!done) throw new Conflict('The message was deleted.', 'MESSAGE_DELETED');
+      if (!done)
+        throw new Conflict(
+          { en: 'The message was deleted.', es: 'El mensaje fue eliminado.' },
+          'MESSAGE_DELETED',
+        );
       const details = {
         channelId: row.channelId,
         caseId: row.caseId,
@@ -115,7 +133,11 @@ export class MessageChangesService {
    */
   async history(p: Principal, messageId: string) {
     const { row } = await this.readableMessage(p, messageId);
-    if (row.authorId !== p.id) throw new NotAllowed('Only the author can read the history of a message.');
+    if (row.authorId !== p.id)
+      throw new NotAllowed({
+        en: 'Only the author can read the history of a message.',
+        es: 'Solo el autor puede leer el historial de un mensaje.',
+      });
     return (await this.repo.history(messageId)).map((h) => ({ ...h, at: new Date(h.at).toISOString() }));
   }
 
@@ -126,8 +148,18 @@ export class MessageChangesService {
   ): Promise<{ messageId: string; ackedAt: string; created: boolean }> {
     const { row, channel } = await this.readableMessage(p, messageId);
     if (!row.requestAck)
-      throw new Conflict('This message did not request an acknowledgement.', 'ACK_NOT_REQUESTED');
-    if (row.deletedAt) throw new Conflict('The message was deleted.', 'MESSAGE_DELETED');
+      throw new Conflict(
+        {
+          en: 'This message did not request an acknowledgement.',
+          es: 'Este mensaje no pidió acuse de recibo.',
+        },
+        'ACK_NOT_REQUESTED',
+      );
+    if (row.deletedAt)
+      throw new Conflict(
+        { en: 'The message was deleted.', es: 'El mensaje fue eliminado.' },
+        'MESSAGE_DELETED',
+      );
     const at = await this.repo.ack(messageId, p.id, this.clock.now());
     if (!at) {
       const existing = (await this.repo.acks(messageId)).find((a) => a.userId === p.id);

@@ -39,7 +39,11 @@ export class MessageReadingService {
     const channel = await this.access.readable(p, channelId);
     if (q.afterSeq !== undefined && q.beforeSeq !== undefined) {
       throw new ValidationFailed([
-        { field: 'afterSeq', message: 'use either afterSeq or beforeSeq, not both' },
+        {
+          field: 'afterSeq',
+          message: 'use either afterSeq or beforeSeq, not both',
+          es: 'use afterSeq o beforeSeq, no ambos',
+        },
       ]);
     }
     const limit = Math.min(Math.max(q.limit ?? PAGE_DEFAULT, 1), PAGE_MAX);
@@ -71,10 +75,21 @@ export class MessageReadingService {
   ): Promise<{ messages: MessageView[]; complete: boolean; unavailable: string[] }> {
     const entries = Object.entries(cursors ?? {});
     if (entries.length > SYNC_MAX_CHANNELS)
-      throw invalid('cursors', `must list at most ${SYNC_MAX_CHANNELS} channels`);
+      throw invalid('cursors', {
+        en: `must list at most ${SYNC_MAX_CHANNELS} channels`,
+        es: `debe tener ${SYNC_MAX_CHANNELS} canales como máximo`,
+      });
     for (const [id, seq] of entries) {
-      if (!isUuid(id)) throw invalid(`cursors.${id}`, 'keys must be channel ids');
-      if (!nonNegativeInt(seq)) throw invalid(`cursors.${id}`, 'must be a seq (a whole number, 0 or more)');
+      if (!isUuid(id))
+        throw invalid(`cursors.${id}`, {
+          en: 'keys must be channel ids',
+          es: 'las claves deben ser identificadores de canal',
+        });
+      if (!nonNegativeInt(seq))
+        throw invalid(`cursors.${id}`, {
+          en: 'must be a seq (a whole number, 0 or more)',
+          es: 'debe ser un seq (un número entero, 0 o más)',
+        });
     }
     const readable = await this.channels.readableAmong(
       entries.map(([id]) => id),
@@ -149,7 +164,11 @@ export class MessageReadingService {
     channelId: string,
     seq: unknown,
   ): Promise<{ channelId: string; seq: number; unreadCount: number }> {
-    if (!nonNegativeInt(seq)) throw invalid('seq', 'must be a whole number, 0 or more');
+    if (!nonNegativeInt(seq))
+      throw invalid('seq', {
+        en: 'must be a whole number, 0 or more',
+        es: 'debe ser un número entero, 0 o más',
+      });
     const channel = await this.access.readable(p, channelId);
     const stored = (await this.channels.advanceCursor(p.id, channel.id, seq, this.clock.now())) ?? 0;
     const last = Math.max(channel.lastSeq, stored);

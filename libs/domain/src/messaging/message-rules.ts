@@ -1,4 +1,4 @@
-import { ValidationFailed, type ErrorDetail } from '../common/domain-error.js';
+import { ValidationFailed, type Bilingual, type ErrorDetail } from '../common/domain-error.js';
 
 export const MAX_BODY_CHARS = 10_000;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,11 +28,16 @@ export function charCount(s: string): number {
   return n;
 }
 
-export function bodyProblem(body: unknown): string | null {
-  if (typeof body !== 'string') return 'must be a string';
-  if (body.trim().length === 0) return 'must not be empty';
-  if (body.includes('\u0000')) return 'must not contain NUL characters';
-  if (charCount(body) > MAX_BODY_CHARS) return `must be at most ${MAX_BODY_CHARS} characters`;
+export function bodyProblem(body: unknown): Bilingual | null {
+  if (typeof body !== 'string') return { en: 'must be a string', es: 'debe ser un texto' };
+  if (body.trim().length === 0) return { en: 'must not be empty', es: 'no debe estar vacío' };
+  if (body.includes('\u0000'))
+    return { en: 'must not contain NUL characters', es: 'no debe contener caracteres NUL' };
+  if (charCount(body) > MAX_BODY_CHARS)
+    return {
+      en: `must be at most ${MAX_BODY_CHARS} characters`,
+      es: `debe tener como máximo ${MAX_BODY_CHARS} caracteres`,
+    };
   return null;
 }
 
@@ -40,22 +45,27 @@ export function bodyProblem(body: unknown): string | null {
 export function validateSend(input: SendInput): ValidSend {
   const details: ErrorDetail[] = [];
   const bp = bodyProblem(input.body);
-  if (bp) details.push({ field: 'body', message: bp });
+  if (bp) details.push({ field: 'body', message: bp.en, es: bp.es });
   if (typeof input.clientMessageId !== 'string' || !CLIENT_MESSAGE_ID.test(input.clientMessageId))
     details.push({
       field: 'clientMessageId',
       message: 'must be 1 to 128 visible ASCII characters (a UUID is a good choice)',
+      es: 'debe tener de 1 a 128 caracteres ASCII visibles (un UUID es una buena opción)',
     });
   if (
     input.caseId !== undefined &&
     input.caseId !== null &&
     (typeof input.caseId !== 'string' || !UUID.test(input.caseId))
   )
-    details.push({ field: 'caseId', message: 'must be a case id (UUID)' });
+    details.push({
+      field: 'caseId',
+      message: 'must be a case id (UUID)',
+      es: 'debe ser el identificador de un caso (UUID)',
+    });
   if (input.priority !== undefined && input.priority !== 'normal' && input.priority !== 'urgent')
-    details.push({ field: 'priority', message: 'must be normal or urgent' });
+    details.push({ field: 'priority', message: 'must be normal or urgent', es: 'debe ser normal o urgent' });
   if (input.requestAck !== undefined && typeof input.requestAck !== 'boolean')
-    details.push({ field: 'requestAck', message: 'must be true or false' });
+    details.push({ field: 'requestAck', message: 'must be true or false', es: 'debe ser true o false' });
   if (details.length) throw new ValidationFailed(details);
   return {
     body: input.body as string,
@@ -68,7 +78,7 @@ export function validateSend(input: SendInput): ValidSend {
 
 export function validateBody(body: unknown): string {
   const bp = bodyProblem(body);
-  if (bp) throw new ValidationFailed([{ field: 'body', message: bp }]);
+  if (bp) throw new ValidationFailed([{ field: 'body', message: bp.en, es: bp.es }]);
   return body as string;
 }
 

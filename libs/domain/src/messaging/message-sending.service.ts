@@ -90,11 +90,21 @@ export class MessageSendingService {
   /** The same clientMessageId again from the same author: the first message, if it is in this channel. */
   private async repeated(p: Principal, channelId: string, clientMessageId: string): Promise<SendResult> {
     const first = await this.repo.byClientId(p.id, clientMessageId);
-    if (!first) throw new Conflict('The message is being stored; send it again.', 'RETRY');
+    if (!first)
+      throw new Conflict(
+        {
+          en: 'The message is being stored; send it again.',
+          es: 'El mensaje se está guardando; envíelo de nuevo.',
+        },
+        'RETRY',
+      );
     await this.access.readable(p, first.channelId);
     if (first.channelId !== channelId) {
       throw new Conflict(
-        'This clientMessageId was already used for a message in another channel.',
+        {
+          en: 'This clientMessageId was already used for a message in another channel.',
+          es: 'Este clientMessageId ya se usó para un mensaje en otro canal.',
+        },
         'CLIENT_MESSAGE_ID_REUSED',
       );
     }
@@ -105,9 +115,21 @@ export class MessageSendingService {
     const channel = await this.access.find(p, channelId);
     if (!channel) return new NotFound('channel');
     if (channel.kind === 'case' && channel.caseStatus === 'closed') {
-      return new Conflict('The case is closed; reopen it to post in its thread.', 'CASE_CLOSED');
+      return new Conflict(
+        {
+          en: 'The case is closed; reopen it to post in its thread.',
+          es: 'El caso está cerrado; reábralo para escribir en su hilo.',
+        },
+        'CASE_CLOSED',
+      );
     }
-    return new Conflict('The message could not be stored; send it again.', 'RETRY');
+    return new Conflict(
+      {
+        en: 'The message could not be stored; send it again.',
+        es: 'No se pudo guardar el mensaje; envíelo de nuevo.',
+      },
+      'RETRY',
+    );
   }
 
   /**
@@ -120,23 +142,30 @@ export class MessageSendingService {
     if (!channel) throw new NotFound('channel');
     if (!kase || !this.casePolicy.canRead(p, kase)) throw new NotFound('case');
     if (channel.kind === 'case') {
-      if (channel.caseId !== caseId) throw invalid('caseId', 'must be the case of this thread');
+      if (channel.caseId !== caseId)
+        throw invalid('caseId', {
+          en: 'must be the case of this thread',
+          es: 'debe ser el caso de este hilo',
+        });
       return;
     }
     if (kase.networkId !== channel.networkId)
-      throw invalid('caseId', "must be a case of the channel's network");
+      throw invalid('caseId', {
+        en: "must be a case of the channel's network",
+        es: 'debe ser un caso de la red del canal',
+      });
     if (channel.visibility === 'network') {
-      throw invalid(
-        'caseId',
-        'cannot be set in a channel that observers read; post in the case thread instead',
-      );
+      throw invalid('caseId', {
+        en: 'cannot be set in a channel that observers read; post in the case thread instead',
+        es: 'no se puede indicar en un canal que leen los observadores; escriba en el hilo del caso',
+      });
     }
     if (channel.visibility === 'officers') {
       if (kase.handling !== 'network') {
-        throw invalid(
-          'caseId',
-          'an involved-countries case can be referenced only in its thread or a private channel of its countries',
-        );
+        throw invalid('caseId', {
+          en: 'an involved-countries case can be referenced only in its thread or a private channel of its countries',
+          es: 'un caso de países involucrados solo se puede mencionar en su hilo o en un canal privado de sus países',
+        });
       }
       return;
     }
@@ -147,6 +176,10 @@ export class MessageSendingService {
     const all = members.every(
       (m) => m.role === 'officer' && this.casePolicy.officerCountryMayRead(m.country, kase),
     );
-    if (!all) throw invalid('caseId', 'every member of this private channel must be able to read the case');
+    if (!all)
+      throw invalid('caseId', {
+        en: 'every member of this private channel must be able to read the case',
+        es: 'todos los miembros de este canal privado deben poder leer el caso',
+      });
   }
 }

@@ -30,7 +30,9 @@ export class SearchService {
   ): Promise<{ results: SearchHit[] }> {
     const q = (input.q ?? '').trim();
     if (!q || q.length > 200 || q.includes('\u0000'))
-      throw new ValidationFailed([{ field: 'q', message: 'must be 1 to 200 characters' }]);
+      throw new ValidationFailed([
+        { field: 'q', message: 'must be 1 to 200 characters', es: 'debe tener de 1 a 200 caracteres' },
+      ]);
     let networkId: string | null = null;
     if (input.network) {
       const n = (await this.channels.allNetworks()).find((x) => x.slug === input.network);

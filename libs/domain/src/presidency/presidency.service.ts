@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { Conflict, invalid } from '../common/domain-error.js';
+import { countryCodeHint, MEMBER_COUNTRY_CODES } from '../reference/reference-data.js';
 import { isOfficerAnywhere, type Principal } from '../accounts/principal.js';
 import { PresidencyRepository, type PresidencyTerm } from './presidency.repository.js';
 
@@ -63,15 +64,24 @@ export class PresidencyService {
     ctx: RequestContext,
     input: { country: string; startsOn: string; endsOn: string },
   ): Promise<PresidencyTerm> {
-    if (!isDate(input.startsOn)) throw invalid('startsOn', 'must be a date (YYYY-MM-DD)');
-    if (!isDate(input.endsOn)) throw invalid('endsOn', 'must be a date (YYYY-MM-DD)');
-    if (input.endsOn < input.startsOn) throw invalid('endsOn', 'must be on or after startsOn');
+    if (!isDate(input.startsOn))
+      throw invalid('startsOn', { en: 'must be a date (YYYY-MM-DD)', es: 'debe ser una fecha (AAAA-MM-DD)' });
+    if (!isDate(input.endsOn))
+      throw invalid('endsOn', { en: 'must be a date (YYYY-MM-DD)', es: 'debe ser una fecha (AAAA-MM-DD)' });
+    if (input.endsOn < input.startsOn)
+      throw invalid('endsOn', {
+        en: 'must be on or after startsOn',
+        es: 'debe ser igual o posterior a startsOn',
+      });
     const [country] = await this.dataSource.query(`SELECT kind FROM countries WHERE code = $1`, [
       input.country,
     ]);
-    if (!country) throw invalid('country', 'must be the code of a member country');
+    if (!country) throw invalid('country', countryCodeHint('member'));
     if (country.kind !== 'member')
-      throw invalid('country', 'only a member country can hold the Presidency Pro-Tempore');
+      throw invalid('country', {
+        en: `only a member country can hold the Presidency Pro-Tempore: ${MEMBER_COUNTRY_CODES.join(', ')}`,
+        es: `solo un país miembro puede ejercer la Presidencia Pro Tempore: ${MEMBER_COUNTRY_CODES.join(', ')}`,
+      });
 
     const term = await this.dataSource.transaction(async (m) => {
       await m.query(`LOCK TABLE presidency_terms IN SHARE ROW EXCLUSIVE MODE`);
@@ -79,7 +89,10 @@ export class PresidencyService {
       const others = overlapping.filter((t) => t.startsOn !== input.startsOn);
       if (others.length) {
         throw new Conflict(
-          `The term overlaps the term of ${others[0].country} from ${others[0].startsOn} to ${others[0].endsOn}.`,
+          {
+            en: `The term overlaps the term of ${others[0].country} from ${others[0].startsOn} to ${others[0].endsOn}.`,
+            es: `El período se superpone con el de ${others[0].country} del ${others[0].startsOn} al ${others[0].endsOn}.`,
+          },
           'PRESIDENCY_OVERLAP',
         );
       }

@@ -1,3 +1,5 @@
+import type { Bilingual } from '../common/domain-error.js';
+
 /** Reference data from DOMAIN.md, written idempotently at every start. */
 export const MEMBER_COUNTRIES: Array<[string, string, string]> = [
   ['BZ', 'Belize', 'Belice'],
@@ -19,6 +21,23 @@ export const OBSERVER_COUNTRIES: Array<[string, string, string]> = [
   ['EC', 'Ecuador', 'Ecuador'],
   ['PE', 'Peru', 'Perú'],
 ];
+
+export const MEMBER_COUNTRY_CODES = MEMBER_COUNTRIES.map(([code]) => code);
+/** Members and observers: the countries of the RCM. */
+export const RCM_COUNTRY_CODES = [...MEMBER_COUNTRY_CODES, ...OBSERVER_COUNTRIES.map(([code]) => code)];
+
+/** What a country field takes, in both languages, with the valid codes listed so a person can correct it. */
+export function countryCodeHint(which: 'member' | 'rcm'): Bilingual {
+  return which === 'member'
+    ? {
+        en: `must be the code of a member country: ${MEMBER_COUNTRY_CODES.join(', ')}`,
+        es: `debe ser el código de un país miembro: ${MEMBER_COUNTRY_CODES.join(', ')}`,
+      }
+    : {
+        en: `must be the code of a member or observer country: ${RCM_COUNTRY_CODES.join(', ')}`,
+        es: `debe ser el código de un país miembro u observador: ${RCM_COUNTRY_CODES.join(', ')}`,
+      };
+}
 
 export const ORGANIZATIONS: Array<[string, string, string]> = [
   ['IOM', 'International Organization for Migration', 'Organización Internacional para las Migraciones'],

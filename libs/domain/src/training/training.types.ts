@@ -4,10 +4,8 @@ export type TrainingStatus = 'draft' | 'published' | 'cancelled';
 export type RegistrationStatus = 'registered' | 'waitlisted';
 export type DeliveryKind = 'notice' | 'reminder' | 'update' | 'cancel' | 'registration' | 'promotion';
 
-export interface Bilingual {
-  en: string;
-  es: string;
-}
+export type { Bilingual } from '../common/domain-error.js';
+import type { Bilingual } from '../common/domain-error.js';
 
 export type TrainingLocation = { city: string; country: string } | { url: string };
 

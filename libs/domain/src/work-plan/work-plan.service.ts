@@ -121,26 +121,48 @@ export class WorkPlanService {
     const errors: ErrorDetail[] = [];
     const title = (input.title ?? base?.title ?? '').trim();
     if (title.length < 1 || title.length > 200)
-      errors.push({ field: 'title', message: 'must be 1 to 200 characters' });
+      errors.push({
+        field: 'title',
+        message: 'must be 1 to 200 characters',
+        es: 'debe tener de 1 a 200 caracteres',
+      });
     const objective = input.objective !== undefined ? input.objective : (base?.objective ?? null);
     if (objective !== null && (typeof objective !== 'string' || objective.length > 5000)) {
-      errors.push({ field: 'objective', message: 'must be text of at most 5,000 characters' });
+      errors.push({
+        field: 'objective',
+        message: 'must be text of at most 5,000 characters',
+        es: 'debe ser un texto de 5.000 caracteres como máximo',
+      });
     }
     const progressNote = input.progressNote !== undefined ? input.progressNote : (base?.progressNote ?? null);
     if (progressNote !== null && (typeof progressNote !== 'string' || progressNote.length > 5000)) {
-      errors.push({ field: 'progressNote', message: 'must be text of at most 5,000 characters' });
+      errors.push({
+        field: 'progressNote',
+        message: 'must be text of at most 5,000 characters',
+        es: 'debe ser un texto de 5.000 caracteres como máximo',
+      });
     }
     const targetDate = input.targetDate ?? base?.targetDate ?? '';
-    if (!isDate(targetDate)) errors.push({ field: 'targetDate', message: 'must be a date (YYYY-MM-DD)' });
+    if (!isDate(targetDate))
+      errors.push({
+        field: 'targetDate',
+        message: 'must be a date (YYYY-MM-DD)',
+        es: 'debe ser una fecha (AAAA-MM-DD)',
+      });
     const status = input.status ?? base?.status ?? 'planned';
     if (!WORK_PLAN_STATUSES.includes(status))
-      errors.push({ field: 'status', message: `must be one of ${WORK_PLAN_STATUSES.join(', ')}` });
+      errors.push({
+        field: 'status',
+        message: `must be one of ${WORK_PLAN_STATUSES.join(', ')}`,
+        es: `debe ser uno de: ${WORK_PLAN_STATUSES.join(', ')}`,
+      });
     const countries = input.responsibleCountries ?? base?.responsibleCountries;
     const members = await this.followUps.memberCountries();
     if (!Array.isArray(countries) || countries.length === 0) {
       errors.push({
         field: 'responsibleCountries',
         message: 'must be a non-empty list of member country codes',
+        es: 'debe ser una lista no vacía de códigos de países miembros',
       });
     } else {
       for (const c of countries) {
@@ -148,6 +170,7 @@ export class WorkPlanService {
           errors.push({
             field: 'responsibleCountries',
             message: `${String(c)} is not the code of a member country`,
+            es: `${String(c)} no es el código de un país miembro`,
           });
       }
     }

@@ -1,30 +1,15 @@
 import {
-  type Bilingual,
   escapeHtml,
   FOOTER,
   formatDateTime,
   htmlLayout,
   joinNames,
-  type MailLocale,
   pick,
   type RenderedMail,
 } from '../format.js';
+import type { FollowUpEscalationMailInput, FollowUpReminderMailInput } from '#domain';
 
-export type ReminderKind = 'upcoming' | 'due' | 'overdue';
-
-export interface FollowUpReminderMailInput {
-  locale: MailLocale;
-  timezone: string;
-  recipientName: string;
-  network: Bilingual;
-  country: Bilingual;
-  title: string;
-  dueAt: Date;
-  kind: ReminderKind;
-  /** A linked case: its reference only, never its content. */
-  caseReference?: string | null;
-  link: string;
-}
+export type { FollowUpEscalationMailInput, FollowUpReminderMailInput };
 
 const T = {
   en: {
@@ -106,18 +91,6 @@ ${input.caseReference ? `<tr><td style="padding:4px 12px 4px 0;color:#6b7280;">$
     pick(FOOTER, input.locale),
   );
   return { subject, text: lines.join('\n'), html };
-}
-
-export interface FollowUpEscalationMailInput {
-  locale: MailLocale;
-  timezone: string;
-  recipientName: string;
-  network: Bilingual;
-  title: string;
-  dueAt: Date;
-  overdueCountries: Bilingual[];
-  caseReference?: string | null;
-  link: string;
 }
 
 const E = {

@@ -9,43 +9,14 @@ import {
   pick,
   type RenderedMail,
 } from '../format.js';
+import type {
+  HandoverItem,
+  HandoverNetworkSummary,
+  HandoverText,
+  PresidencyHandoverMailInput,
+} from '#domain';
 
-export interface HandoverItem {
-  title: string;
-  dueAt: string;
-  /** Codes of the countries that have not marked the item done. */
-  pendingCountries: string[];
-}
-
-export interface HandoverNetworkSummary {
-  slug: string;
-  network: Bilingual;
-  openCount: number;
-  overdueCount: number;
-  /** The first open items by due time (the counts above are complete). */
-  open: HandoverItem[];
-  overdue: HandoverItem[];
-  workPlan: {
-    total: number;
-    byStatus: Record<string, number>;
-    activities: Array<{ title: string; status: string; targetDate: string }>;
-  };
-}
-
-export interface HandoverText {
-  locale: MailLocale;
-  timezone: string;
-  from: Bilingual;
-  to: Bilingual;
-  /** The first day of the new term (YYYY-MM-DD). */
-  date: string;
-  networks: HandoverNetworkSummary[];
-}
-
-export interface PresidencyHandoverMailInput extends HandoverText {
-  recipientName: string;
-  link: string;
-}
+export type { HandoverItem, HandoverNetworkSummary, HandoverText, PresidencyHandoverMailInput };
 
 export const WORK_PLAN_STATUS: Record<string, Bilingual> = {
   planned: { en: 'planned', es: 'planificada' },

@@ -7,9 +7,9 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   MaxLength,
 } from 'class-validator';
+import { IsCountryCode } from '../../common/validation.js';
 
 export class CreateFollowUpDto {
   @ApiProperty({ example: 'Exchange visa requirements and types of visas (communiqué 11.2)' })
@@ -106,7 +106,7 @@ export class BoardQueryDto {
 
   @ApiPropertyOptional({ example: 'GT' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166 alpha-2 code such as GT' })
+  @IsCountryCode('member')
   country?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'] })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { WORK_PLAN_STATUSES, type WorkPlanStatus } from '#domain';
+import { IsCalendarDate, IsCountryCode } from '../../common/validation.js';
 
 export class CreateWorkPlanActivityDto {
   @ApiProperty() @IsString() @MaxLength(200) title: string;
@@ -10,11 +11,11 @@ export class CreateWorkPlanActivityDto {
   @ApiProperty({ type: [String], example: ['CA', 'MX', 'US'] })
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(/^[A-Z]{2}$/, { each: true, message: 'each responsible country must be an ISO 3166 alpha-2 code' })
+  @IsCountryCode('member', { each: true })
   responsibleCountries: string[];
 
   @ApiProperty({ example: '2026-06-30' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'targetDate must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   targetDate: string;
 
   @ApiPropertyOptional({ enum: WORK_PLAN_STATUSES, default: 'planned' })
@@ -34,12 +35,12 @@ export class UpdateWorkPlanActivityDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(/^[A-Z]{2}$/, { each: true, message: 'each responsible country must be an ISO 3166 alpha-2 code' })
+  @IsCountryCode('member', { each: true })
   responsibleCountries?: string[];
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'targetDate must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   targetDate?: string;
 
   @ApiPropertyOptional({ enum: WORK_PLAN_STATUSES })

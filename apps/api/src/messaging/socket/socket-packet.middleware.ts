@@ -40,15 +40,36 @@ export function socketPacketMiddleware(
       if (ack) ack(toAckError(error, state.principal.locale, logger));
       if (state.strikes >= MAX_STRIKES) socket.disconnect(true);
     };
-    if (!take(state)) return no(new RateLimited(1, 'Too many events on this connection; slow down.'));
+    if (!take(state))
+      return no(
+        new RateLimited(1, {
+          en: 'Too many events on this connection; slow down.',
+          es: 'Demasiados eventos en esta conexión; vaya más despacio.',
+        }),
+      );
     if (typeof event !== 'string' || !events.has(event))
-      return no(new DomainError('UNKNOWN_EVENT', 400, `Unknown event: ${String(event).slice(0, 40)}.`));
+      return no(
+        new DomainError('UNKNOWN_EVENT', 400, {
+          en: `Unknown event: ${String(event).slice(0, 40)}.`,
+          es: 'Evento desconocido.',
+        }),
+      );
     if (!ack)
       return no(
-        new ValidationFailed([{ field: 'ack', message: 'every event takes an acknowledgement callback' }]),
+        new ValidationFailed([
+          {
+            field: 'ack',
+            message: 'every event takes an acknowledgement callback',
+            es: 'cada evento necesita una función de acuse (ack)',
+          },
+        ]),
       );
     if (args.length !== 1)
-      return no(new ValidationFailed([{ field: 'payload', message: 'must be exactly one object' }]));
+      return no(
+        new ValidationFailed([
+          { field: 'payload', message: 'must be exactly one object', es: 'debe ser exactamente un objeto' },
+        ]),
+      );
     next();
   };
 }

@@ -1,38 +1,52 @@
-import { z } from 'zod';
+import type { ClassConstructor } from 'class-transformer';
+import { IsObject, IsString, MaxLength } from 'class-validator';
+import { EditMessageDto, ReadDto, SendMessageDto } from '../dto/messaging.dto.js';
 
 /**
- * The shape of every client → server event (API.md "Realtime"): strict objects, so unknown fields are refused as over
- * REST. The rules of the content (body length, seq values, ids) are the domain's, the same for both transports.
+ * The payload of every client → server event (API.md "Realtime"), as DTO classes: the REST bodies of the same actions
+ * plus the id that REST carries in the path. `DtoPayloadPipe` checks them with `validatePayload`, the check and
+ * wording of the HTTP pipe (unknown fields refused, a missing field is required, English or Spanish). The rules of
+ * the content (body length, seq values, ids) are the domain's, the same for both transports.
  */
-const id = z.string().max(64);
-const text = z.string().max(50_000);
+const ID_MAX = 64;
+
+export class SocketSendMessageDto extends SendMessageDto {
+  @IsString() @MaxLength(ID_MAX) channelId: string;
+}
+
+export class SocketEditMessageDto extends EditMessageDto {
+  @IsString() @MaxLength(ID_MAX) id: string;
+}
+
+export class MessageRefDto {
+  @IsString() @MaxLength(ID_MAX) id: string;
+}
+
+export class SocketReadDto extends ReadDto {
+  @IsString() @MaxLength(ID_MAX) channelId: string;
+}
+
+export class SyncDto {
+  /** `{[channelId]: lastSeq}`; the domain checks the ids and the seqs (`cursors.<id>` in the details). */
+  @IsObject() cursors: Record<string, unknown>;
+}
+
+export class ChannelRefDto {
+  @IsString() @MaxLength(ID_MAX) channelId: string;
+}
 
 export const socketPayloads = {
-  'message.send': z.strictObject({
-    channelId: id,
-    body: text,
-    clientMessageId: z.string().max(200),
-    caseId: id.nullable().optional(),
-    priority: z.enum(['normal', 'urgent']).optional(),
-    requestAck: z.boolean().optional(),
-  }),
-  'message.edit': z.strictObject({ id, body: text }),
-  'message.delete': z.strictObject({ id }),
-  'message.ack': z.strictObject({ id }),
-  'channel.read': z.strictObject({ channelId: id, seq: z.number().int().min(0) }),
-  sync: z.strictObject({
-    cursors: z.record(
-      z
-        .string()
-        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'keys must be channel ids'),
-      z.number().int().min(0),
-    ),
-  }),
-  typing: z.strictObject({ channelId: id }),
-} as const;
+  'message.send': SocketSendMessageDto,
+  'message.edit': SocketEditMessageDto,
+  'message.delete': MessageRefDto,
+  'message.ack': MessageRefDto,
+  'channel.read': SocketReadDto,
+  sync: SyncDto,
+  typing: ChannelRefDto,
+} satisfies Record<string, ClassConstructor<object>>;
 
 export type SocketEvent = keyof typeof socketPayloads;
-export type SocketPayload<E extends SocketEvent> = z.infer<(typeof socketPayloads)[E]>;
+export type SocketPayload<E extends SocketEvent> = InstanceType<(typeof socketPayloads)[E]>;
 
 /** Every client → server event the gateway handles (anything else is refused as UNKNOWN_EVENT). */
 export const SOCKET_EVENTS: ReadonlySet<string> = new Set(Object.keys(socketPayloads));

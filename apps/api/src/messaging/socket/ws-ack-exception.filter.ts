@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type WsExceptionFilter } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { z } from 'zod';
+import { InvalidPayload } from './dto-payload.pipe.js';
 import { MAX_STRIKES } from './socket-packet.middleware.js';
 import { SocketSessions } from './socket-sessions.js';
 import { toAckError } from './ws-error.js';
@@ -20,7 +20,7 @@ export class WsAckExceptionFilter implements WsExceptionFilter {
     const socket = host.getArgByIndex<Socket>(0);
     const ack = host.getArgByIndex<unknown>(2);
     const state = socket ? this.sessions.state(socket) : undefined;
-    if (state && exception instanceof z.ZodError) {
+    if (state && exception instanceof InvalidPayload) {
       state.strikes += 1;
       if (state.strikes >= MAX_STRIKES) socket.disconnect(true);
     }

@@ -1,33 +1,19 @@
 import type { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { DomainError, domainErrorBody, localizeError, type ErrorDetail } from '#domain';
+import { DomainError, domainErrorBody, localizeError } from '#domain';
 
 export interface AckError {
   ok: false;
-  error: { code: string; message: string; details?: ErrorDetail[] };
+  error: { code: string; message: string; details?: Array<{ field?: string; message: string }> };
 }
 
 /**
  * The one socket.io mapping of errors, the counterpart of HttpErrorFilter: domain errors keep their code, invalid
- * payloads become VALIDATION_FAILED with the fields, anything else INTERNAL_ERROR with a correlation id in the log.
+ * payloads are ValidationFailed (see validatePayload), anything else INTERNAL_ERROR with a correlation id in the log.
  */
 export function toAckError(error: unknown, locale: 'en' | 'es', logger: Logger): AckError {
   if (error instanceof DomainError) {
     return { ok: false, error: domainErrorBody(error, locale) };
-  }
-  if (error instanceof z.ZodError) {
-    return {
-      ok: false,
-      error: {
-        code: 'VALIDATION_FAILED',
-        message: localizeError('VALIDATION_FAILED', 'The request is not valid.', locale),
-        details: error.issues.map((i) => ({
-          field: i.path.map(String).join('.') || 'payload',
-          message: i.message,
-        })),
-      },
-    };
   }
   const correlationId = randomUUID();
   logger.error({ err: error, correlationId }, `unhandled socket error (correlation id ${correlationId})`);
