@@ -79,7 +79,7 @@ describe('web client: training events', () => {
     await page.getByLabel('Starts (in the event time zone)').fill(`${day}T09:00`);
     // ends before it starts: the API's message shows at the field, nothing is stored
     await page.getByLabel('Ends (in the event time zone)').fill(`${day}T08:00`);
-    await page.getByLabel('City').fill('Mexico City');
+    await page.getByLabel('City', { exact: true }).fill('Mexico City');
     await page.getByLabel('Country (two-letter code)').fill('MX');
     await page.getByLabel(/^Capacity/).fill('1');
     await page.getByRole('button', { name: 'Save the draft' }).click();
@@ -148,7 +148,8 @@ describe('web client: training events', () => {
     await hnB.page.getByRole('button', { name: 'Register' }).click();
     await hnB.page.getByTestId('my-registration').filter({ hasText: 'On the waiting list' }).waitFor();
 
-    // the PPT's registrations list follows
+    // the PPT's registrations list (registrations are told to the person only: the PPT reloads)
+    await gtB.page.reload();
     await gtB.page.getByTestId('registrations').getByRole('rowheader', { name: 'María Flores' }).waitFor();
     await gtB.page.getByTestId('registrations').getByRole('rowheader', { name: 'Carlos Ruiz' }).waitFor();
     violations.push(...(await checkScreen(gtB.page, 'training-event-ppt')));

@@ -236,7 +236,7 @@ function Registrations({ id, version }: { id: string; version: number }) {
       {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
       {list.data?.length === 0 && <p>{t('training.noRegistrations')}</p>}
       {list.data && list.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('training.registrations')}>
           <table data-testid="registrations">
             <thead>
               <tr>

@@ -48,7 +48,7 @@ export default function TrainingNeeds() {
             {entries.length === 0 ? (
               <p>{t('needs.none')}</p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('needs.grid')}>
                 <table data-testid="needs-grid">
                   <thead>
                     <tr>
@@ -98,7 +98,7 @@ export default function TrainingNeeds() {
             {data.data.topics.length === 0 ? (
               <p>{t('needs.none')}</p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('needs.topics')}>
                 <table data-testid="needs-topics">
                   <thead>
                     <tr>

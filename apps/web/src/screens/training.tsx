@@ -160,7 +160,7 @@ function MonthView({
           {t('training.next')}
         </button>
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
         <table className="month" data-testid="training-month">
           <caption className="sr-only">
             {title} ({timeZone()})
