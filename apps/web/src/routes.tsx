@@ -51,6 +51,15 @@ export const routes: ScreenRoute[] = [
     nav: { label: 'nav.workPlan', shows: () => true },
   },
   {
+    path: '/training',
+    screen: lazy(() => import('./screens/training.js')),
+    nav: { label: 'nav.training', shows: (u) => u.memberships.length > 0 || staff(u) },
+  },
+  { path: '/training/new', screen: lazy(() => import('./screens/training-edit.js')) },
+  { path: '/training/needs', screen: lazy(() => import('./screens/training-needs.js')) },
+  { path: '/training/:id', screen: lazy(() => import('./screens/training-event.js')) },
+  { path: '/training/:id/edit', screen: lazy(() => import('./screens/training-edit.js')) },
+  {
     path: '/admin',
     screen: lazy(() => import('./screens/admin.js')),
     nav: { label: 'nav.admin', shows: staff },

@@ -142,3 +142,59 @@ export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
   resolved: ['open', 'closed'],
   closed: ['open'],
 };
+
+export type TrainingKind = 'exercise' | 'course' | 'seminar' | 'working-session';
+export const TRAINING_KINDS: readonly TrainingKind[] = ['exercise', 'course', 'seminar', 'working-session'];
+export type Bilingual = { en: string; es: string };
+export type RegistrationStatus = 'registered' | 'waitlisted';
+
+export interface TrainingEvent {
+  id: string;
+  networks: NetworkSlug[];
+  kind: TrainingKind;
+  title: Bilingual;
+  description: Bilingual;
+  sponsors: string[];
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  location: { city?: string; country?: string; url?: string };
+  registrationDeadline: string | null;
+  capacity: number | null;
+  audience: 'officers' | 'members';
+  status: 'draft' | 'published' | 'cancelled';
+  sequence: number;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  cancelledAt: string | null;
+}
+
+export interface TrainingEventDetail extends TrainingEvent {
+  registered: number;
+  waitlisted: number;
+  myRegistration: RegistrationStatus | null;
+}
+
+export interface TrainingRegistration {
+  user: Person;
+  status: RegistrationStatus;
+  registeredAt: string;
+}
+
+export type NeedPriority = 'high' | 'medium' | 'low';
+export interface TrainingNeedsEntry {
+  country: string;
+  needs: Array<{ topic: Bilingual; priority: NeedPriority }>;
+  offers: Array<{ topic: Bilingual }>;
+  updatedAt: string | null;
+}
+export interface TrainingNeedsAggregate {
+  network: NetworkSlug;
+  countries: TrainingNeedsEntry[];
+  topics: Array<{
+    topic: Bilingual;
+    neededBy: Array<{ country: string; priority: NeedPriority }>;
+    offeredBy: string[];
+  }>;
+}

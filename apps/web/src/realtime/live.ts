@@ -121,6 +121,10 @@ class Live {
       'followup.reminder',
       'channel.created',
       'access.updated',
+      'training.published',
+      'training.updated',
+      'training.cancelled',
+      'training.registration',
     ]) {
       socket.on(event, (payload: unknown) => this.fire(event, payload));
     }
