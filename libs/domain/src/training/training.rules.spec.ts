@@ -69,6 +69,39 @@ describe('training rules', () => {
     );
   });
 
+  it('words every problem in English and in Spanish', () => {
+    const errors: ErrorDetail[] = [];
+    validateEvent(
+      {
+        networks: [],
+        kind: 'party',
+        title: 'x',
+        description: { en: 'x'.repeat(10_001), es: '' },
+        sponsors: ['ZZ'],
+        startsAt: 'soon',
+        endsAt: '2027-03-10T09:00',
+        timezone: 'Mars/Olympus',
+        location: { url: 'ftp://x' },
+        audience: 'everyone',
+        capacity: 0,
+      },
+      ref,
+      errors,
+    );
+    validateEvent(
+      { ...valid, endsAt: '2027-03-10T08:00', location: { city: '', country: 'XX' } },
+      ref,
+      errors,
+    );
+    validateNeeds({ needs: [1, { topic: { en: 'a', es: 'b' }, priority: 'x' }], offers: [2] }, errors);
+    validateNeeds({ needs: 'x', offers: [] }, errors);
+    expect(errors.length).toBeGreaterThan(15);
+    for (const e of errors) {
+      expect(e.es).toMatch(/^(debe|no debe) /);
+      expect(e.es).not.toBe(e.message);
+    }
+  });
+
   it('checks needs and offers, and matches topics across wording', () => {
     const errors: ErrorDetail[] = [];
     validateNeeds(
