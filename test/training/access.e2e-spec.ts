@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { ManualClock } from '#config';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -176,6 +177,39 @@ describe('training events: access', () => {
       });
       expect(needs.status).toBe(400);
       expect((await ppt.http.get(`/api/networks/${ST}/training-needs/GT`)).body.updatedAt).toBeNull();
+    });
+
+    it('a Spanish-speaking caller reads the specific refusal and every field problem in Spanish', async () => {
+      const pptEs = await officer(admin, 'GT', [ST], { locale: 'es' });
+      const mxEs = await officer(admin, 'MX', [ST], { locale: 'es' });
+      const refused = await mxEs.http.post('/api/training-events', eventBody());
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        'Solo los oficiales de enlace del país que ejerce la Presidencia Pro Tempore en todas las redes de la actividad, y la Secretaría Técnica, pueden hacer esto.',
+      );
+      const needs = await mxEs.http.put(`/api/networks/${ST}/training-needs/GT`, { needs: [], offers: [] });
+      expect(needs.status).toBe(403);
+      expect(needs.body.error.message).toMatch(/^Solo los oficiales de enlace de este país/);
+      const bad = await pptEs.http.post(
+        '/api/training-events',
+        eventBody({ kind: 'party', timezone: 'Mars/Olympus', capacity: 0, location: { city: 'X' } }),
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe('La solicitud no es válida.');
+      const byField = Object.fromEntries(bad.body.error.details.map((d: any) => [d.field, d.message]));
+      expect(byField).toMatchObject({
+        kind: 'debe ser uno de exercise, course, seminar, working-session',
+        timezone: 'debe ser una zona horaria IANA, como America/Mexico_City',
+        capacity: 'debe ser un número entero de 1 a 100000',
+        location: 'debe ser {city, country} o {url}',
+      });
+      const from = await pptEs.http.get('/api/training-events?from=yesterday');
+      expect(from.body.error.details).toEqual([
+        { field: 'from', message: 'debe ser una fecha y hora ISO 8601' },
+      ]);
+      const missing = await pptEs.http.get(`/api/training-events/${randomUUID()}`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe('No se encontró la actividad de capacitación.');
     });
   });
 

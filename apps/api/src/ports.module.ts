@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { FollowUpJobs, FollowUpMail } from '#domain';
-import { TemplatedFollowUpMail } from '#mail';
-import { BullFollowUpJobs } from '#queue';
+import { FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail } from '#domain';
+import { TemplatedFollowUpMail, TemplatedTrainingMail } from '#mail';
+import { BullFollowUpJobs, BullTrainingJobs } from '#queue';
 
 /**
  * Binds the domain's ports to their implementations in libs/queue and libs/mail. The binding lives here, in the app,
@@ -12,7 +12,9 @@ import { BullFollowUpJobs } from '#queue';
   providers: [
     { provide: FollowUpJobs, useExisting: BullFollowUpJobs },
     { provide: FollowUpMail, useExisting: TemplatedFollowUpMail },
+    { provide: TrainingJobs, useExisting: BullTrainingJobs },
+    { provide: TrainingMail, useExisting: TemplatedTrainingMail },
   ],
-  exports: [FollowUpJobs, FollowUpMail],
+  exports: [FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail],
 })
 export class PortsModule {}

@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { BullFollowUpJobs } from './follow-up-jobs.queue.js';
 import { DATABASE_URL_RESOLVED, QueueFactory } from './queue.js';
+import { BullTrainingJobs } from './training-jobs.queue.js';
 
 @Global()
 @Module({})
@@ -11,10 +12,11 @@ export class QueueModule {
       providers: [
         { provide: DATABASE_URL_RESOLVED, useValue: databaseUrl },
         QueueFactory,
-        // the domain's job port, on BullMQ (bound to FollowUpJobs by the apps' PortsModule)
+        // the domain's job ports, on BullMQ (bound to FollowUpJobs and TrainingJobs by the apps' PortsModule)
         BullFollowUpJobs,
+        BullTrainingJobs,
       ],
-      exports: [QueueFactory, DATABASE_URL_RESOLVED, BullFollowUpJobs],
+      exports: [QueueFactory, DATABASE_URL_RESOLVED, BullFollowUpJobs, BullTrainingJobs],
     };
   }
 }

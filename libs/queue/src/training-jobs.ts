@@ -1,3 +1,8 @@
+import type { TrainingEmailJobData, TrainingReminderJobData } from '#domain';
+
+/** The payloads are the domain's (its `TrainingJobs` port); the queue names, ids and options are this library's. */
+export type { TrainingEmailJobData, TrainingReminderJobData };
+
 /** Queues of the training feature (issue 10). Job options: FOLLOW_UP_JOB_OPTIONS (kept, retried with backoff). */
 export const TRAINING_QUEUES = {
   /** `training-reminder` jobs (7 days and 1 day before startsAt): claim the deliveries, emit the socket events. */
@@ -5,20 +10,6 @@ export const TRAINING_QUEUES = {
   /** `training-emails` jobs: the emails of one delivery key of an event, one by one; `training-reconcile` ticks. */
   emails: 'training-emails',
 } as const;
-
-export interface TrainingReminderJobData {
-  eventId: string;
-  /** ISO 8601 duration before startsAt (`-P7D`, `-P1D`). */
-  offset: string;
-  /** The event's reminder version the job was planned for; a job of an older version does nothing. */
-  version: number;
-}
-
-export interface TrainingEmailJobData {
-  eventId: string;
-  /** The delivery key (`notice`, `v1/-P1D`, `update/3`, `cancel`, `registration/12`, `promotion/12`). */
-  key: string;
-}
 
 /** Job ids: adding a job whose id exists is a no-op. BullMQ refuses ':' in custom ids, hence '.'. */
 export const trainingJobIds = {

@@ -8,6 +8,15 @@ import {
   RateLimited,
   ValidationFailed,
 } from './domain-error.js';
+import { DeliveryBusy } from '../digests/digest-cycle.service.js';
+import { InvalidToken } from '../digests/digest-subscriptions.service.js';
+import {
+  OutsideAudience,
+  RegistrationClosed,
+  TrainingAlreadyPublished,
+  TrainingEventNotFound,
+  TrainingNotOpen,
+} from '../training/training.errors.js';
 import { domainErrorBody, localizeError } from './i18n.js';
 
 describe('domain errors in English and Spanish', () => {
@@ -45,6 +54,30 @@ describe('domain errors in English and Spanish', () => {
       'No se encontró el caso.',
     ]);
     expect(new NotFound('Work Plan activity').es).toBe('No se encontró la actividad del Plan de Trabajo.');
+  });
+
+  it('the training and digest errors carry their own Spanish text', () => {
+    const errors: DomainError[] = [
+      new TrainingEventNotFound(),
+      new RegistrationClosed(),
+      new TrainingNotOpen('cancelled'),
+      new TrainingNotOpen('draft'),
+      new TrainingAlreadyPublished(),
+      new OutsideAudience(),
+      new InvalidToken(),
+      new DeliveryBusy(),
+      new NotFound('subscription'),
+      new NotFound('calendar'),
+    ];
+    for (const e of errors) {
+      expect(e.es).toMatch(/\.$/);
+      expect(e.es).not.toBe(e.message);
+      expect(domainErrorBody(e, 'es').message).toBe(e.es);
+    }
+    expect(new OutsideAudience().es).toBe(
+      'Esta actividad de capacitación está abierta solo a los oficiales de enlace de sus redes.',
+    );
+    expect(new TrainingNotOpen('cancelled').code).toBe('TRAINING_CANCELLED');
   });
 
   it("gives each detail in the reader's language", () => {

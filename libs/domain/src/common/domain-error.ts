@@ -14,8 +14,8 @@ export interface ErrorDetail {
   field?: string;
   /** English. */
   message: string;
-  /** Spanish (the transports fall back to the English text when it is missing). */
-  es?: string;
+  /** Spanish. */
+  es: string;
 }
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
@@ -27,13 +27,12 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     readonly status: ErrorStatus,
-    message: string | Bilingual,
+    message: Bilingual,
     readonly details?: ErrorDetail[],
     readonly retryAfterSeconds?: number,
   ) {
-    const text = typeof message === 'string' ? { en: message, es: '' } : message;
-    super(text.en);
-    this.es = text.es;
+    super(message.en);
+    this.es = message.es;
   }
 }
 
@@ -47,7 +46,7 @@ export class ValidationFailed extends DomainError {
 }
 export class NotAuthenticated extends DomainError {
   constructor(
-    message: string | Bilingual = { en: 'Authentication is required.', es: 'Se requiere autenticación.' },
+    message: Bilingual = { en: 'Authentication is required.', es: 'Se requiere autenticación.' },
     code = 'UNAUTHORIZED',
   ) {
     super(code, 401, message);
@@ -55,7 +54,7 @@ export class NotAuthenticated extends DomainError {
 }
 export class NotAllowed extends DomainError {
   constructor(
-    message: string | Bilingual = {
+    message: Bilingual = {
       en: 'You are not allowed to do this.',
       es: 'No tiene permiso para hacer esto.',
     },
@@ -75,30 +74,27 @@ const THINGS = {
   user: { en: 'user', es: 'el usuario' },
   'follow-up item': { en: 'follow-up item', es: 'el punto de seguimiento' },
   'Work Plan activity': { en: 'Work Plan activity', es: 'la actividad del Plan de Trabajo' },
+  'training event': { en: 'training event', es: 'la actividad de capacitación' },
+  calendar: { en: 'calendar', es: 'el calendario' },
+  subscription: { en: 'subscription', es: 'la suscripción' },
 } as const;
 export type NotFoundThing = keyof typeof THINGS;
 
 export class NotFound extends DomainError {
-  constructor(what: NotFoundThing | string = 'resource') {
-    const thing = (THINGS as Record<string, { en: string; es: string }>)[what];
-    super(
-      'NOT_FOUND',
-      404,
-      thing
-        ? { en: `The ${thing.en} was not found.`, es: `No se encontró ${thing.es}.` }
-        : `The ${what} was not found.`,
-    );
+  constructor(what: NotFoundThing = 'resource') {
+    const thing = THINGS[what];
+    super('NOT_FOUND', 404, { en: `The ${thing.en} was not found.`, es: `No se encontró ${thing.es}.` });
   }
 }
 export class Conflict extends DomainError {
-  constructor(message: string | Bilingual, code = 'CONFLICT') {
+  constructor(message: Bilingual, code = 'CONFLICT') {
     super(code, 409, message);
   }
 }
 export class RateLimited extends DomainError {
   constructor(
     retryAfterSeconds: number,
-    message: string | Bilingual = {
+    message: Bilingual = {
       en: 'Too many requests; try again later.',
       es: 'Demasiadas solicitudes; inténtelo más tarde.',
     },
@@ -108,8 +104,6 @@ export class RateLimited extends DomainError {
 }
 
 /** Shorthand for a single-field validation error. */
-export function invalid(field: string, message: string | Bilingual): ValidationFailed {
-  return new ValidationFailed([
-    typeof message === 'string' ? { field, message } : { field, message: message.en, es: message.es },
-  ]);
+export function invalid(field: string, message: Bilingual): ValidationFailed {
+  return new ValidationFailed([{ field, message: message.en, es: message.es }]);
 }

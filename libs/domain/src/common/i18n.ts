@@ -27,10 +27,6 @@ const ERROR_MESSAGES_ES: Record<string, string> = {
   SERVICE_UNAVAILABLE: 'El servicio no está disponible en este momento.',
   EMAIL_TAKEN: 'Ya existe una cuenta con ese correo electrónico.',
   PRESIDENCY_OVERLAP: 'El período se superpone con otro período de la Presidencia Pro Tempore.',
-  REGISTRATION_CLOSED: 'La inscripción a esta actividad de capacitación está cerrada.',
-  TRAINING_CANCELLED: 'Esta actividad de capacitación fue cancelada.',
-  TRAINING_NOT_PUBLISHED: 'Esta actividad de capacitación aún no se ha publicado.',
-  TRAINING_ALREADY_PUBLISHED: 'Esta actividad de capacitación ya está publicada.',
 };
 
 export function localizeError(code: string, english: string, locale: Locale): string {

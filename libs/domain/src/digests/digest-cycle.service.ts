@@ -5,7 +5,7 @@ import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { DomainError, invalid, NotAllowed } from '../common/domain-error.js';
 import { DigestAccessPolicy } from './digest-access.policy.js';
 import { DigestContentService } from './digest-content.service.js';
-import { dueHours, FREQUENCIES, type DigestFrequency } from './digest-schedule.js';
+import { DAILY_OR_WEEKLY, dueHours, FREQUENCIES, type DigestFrequency } from './digest-schedule.js';
 import { DigestSubscriptionsRepository } from './digest-subscriptions.repository.js';
 import { UnsubscribeTokens } from './digest-tokens.js';
 import { type DigestJob, DigestJobQueue, DigestMail } from './digest.ports.js';
@@ -17,7 +17,10 @@ const BATCH = 500;
 /** Another run holds the delivery right now: the job is retried later (BullMQ backoff). */
 export class DeliveryBusy extends DomainError {
   constructor() {
-    super('DELIVERY_BUSY', 409, 'Another worker is sending this digest.');
+    super('DELIVERY_BUSY', 409, {
+      en: 'Another worker is sending this digest.',
+      es: 'Otro proceso está enviando este resumen.',
+    });
   }
 }
 
@@ -52,15 +55,22 @@ export class DigestCycleService {
     p: Principal,
     input: { frequency?: unknown; at?: unknown },
   ): Promise<{ queued: number }> {
-    if (!this.policy.canRunCycle(p)) throw new NotAllowed('Only an admin runs a digest cycle.');
+    if (!this.policy.canRunCycle(p))
+      throw new NotAllowed({
+        en: 'Only an admin runs a digest cycle.',
+        es: 'Solo un administrador ejecuta un ciclo de resúmenes.',
+      });
     if (!FREQUENCIES.includes(input.frequency as DigestFrequency))
-      throw invalid('frequency', 'must be daily or weekly');
+      throw invalid('frequency', DAILY_OR_WEEKLY);
     let at = this.clock.now();
     if (input.at !== undefined && input.at !== null) {
       const parsed =
         typeof input.at === 'string' && /[zZ]|[+-]\d\d:?\d\d$/.test(input.at) ? new Date(input.at) : null;
       if (!parsed || Number.isNaN(parsed.getTime()))
-        throw invalid('at', 'must be an ISO 8601 time with an offset');
+        throw invalid('at', {
+          en: 'must be an ISO 8601 time with an offset',
+          es: 'debe ser una hora ISO 8601 con desfase',
+        });
       at = parsed;
     }
     const queued = await this.cycle(input.frequency as DigestFrequency, at);

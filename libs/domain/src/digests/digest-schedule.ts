@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 export type DigestFrequency = 'daily' | 'weekly';
 export const FREQUENCIES: DigestFrequency[] = ['daily', 'weekly'];
+export const DAILY_OR_WEEKLY = { en: 'must be daily or weekly', es: 'debe ser daily o weekly' };
 /** Weekly digests go out on Mondays (ISO weekday 1) at the subscriber's hour. */
 export const WEEKLY_WEEKDAY = 1;
 

@@ -10,7 +10,7 @@ import {
   type ErrorDetail,
 } from '../common/domain-error.js';
 import { ChannelsRepository } from '../messaging/channels.repository.js';
-import { FREQUENCIES, isTimezone, type DigestFrequency } from './digest-schedule.js';
+import { DAILY_OR_WEEKLY, FREQUENCIES, isTimezone, type DigestFrequency } from './digest-schedule.js';
 import {
   DigestSubscriptionsRepository,
   type DigestSettings,
@@ -48,7 +48,10 @@ export interface AccountDigestView {
 
 export class InvalidToken extends DomainError {
   constructor() {
-    super('INVALID_TOKEN', 400, 'The token is not valid or has expired.');
+    super('INVALID_TOKEN', 400, {
+      en: 'The token is not valid or has expired.',
+      es: 'El token no es válido o ha expirado.',
+    });
   }
 }
 
@@ -79,18 +82,27 @@ export class DigestSubscriptionsService {
   async request(ctx: RequestContext, input: SubscriptionRequest): Promise<void> {
     const since = new Date(this.clock.now().getTime() - SUBSCRIBE_WINDOW_MS);
     if (ctx.ip && (await this.repo.requestsSince({ ip: ctx.ip }, since)) >= SUBSCRIBE_MAX_PER_IP)
-      throw new RateLimited(
-        Math.ceil(SUBSCRIBE_WINDOW_MS / 1000),
-        'Too many subscription requests; try again later.',
-      );
+      throw new RateLimited(Math.ceil(SUBSCRIBE_WINDOW_MS / 1000), {
+        en: 'Too many subscription requests; try again later.',
+        es: 'Demasiadas solicitudes de suscripción; inténtelo más tarde.',
+      });
     const details: ErrorDetail[] = [];
     const email = typeof input.email === 'string' ? input.email.trim() : '';
     if (email.length > 254 || !EMAIL.test(email))
-      details.push({ field: 'email', message: 'must be an email address' });
+      details.push({
+        field: 'email',
+        message: 'must be an email address',
+        es: 'debe ser una dirección de correo electrónico',
+      });
     const locale = input.locale;
-    if (locale !== 'en' && locale !== 'es') details.push({ field: 'locale', message: 'must be en or es' });
+    if (locale !== 'en' && locale !== 'es')
+      details.push({ field: 'locale', message: 'must be en or es', es: 'debe ser en o es' });
     if (!isTimezone(input.timezone))
-      details.push({ field: 'timezone', message: 'must be an IANA time zone such as America/Guatemala' });
+      details.push({
+        field: 'timezone',
+        message: 'must be an IANA time zone such as America/Guatemala',
+        es: 'debe ser una zona horaria IANA, como America/Guatemala',
+      });
     const settings = await this.settings(input, details);
     if (details.length) throw new ValidationFailed(details);
     const { token, hash } = newConfirmToken();
@@ -156,12 +168,13 @@ export class DigestSubscriptionsService {
   ): Promise<AccountDigestView> {
     const details: ErrorDetail[] = [];
     if (typeof input.enabled !== 'boolean')
-      details.push({ field: 'enabled', message: 'must be true or false' });
+      details.push({ field: 'enabled', message: 'must be true or false', es: 'debe ser true o false' });
     const timezone = input.timezone ?? null;
     if (timezone !== null && !isTimezone(timezone))
       details.push({
         field: 'timezone',
         message: 'must be an IANA time zone such as America/Guatemala, or null for the account’s',
+        es: 'debe ser una zona horaria IANA, como America/Guatemala, o null para usar la de la cuenta',
       });
     const settings = await this.settings(input, details);
     if (details.length) throw new ValidationFailed(details);
@@ -236,11 +249,19 @@ export class DigestSubscriptionsService {
       networks.length === 0 ||
       networks.some((n) => typeof n !== 'string' || !slugs.has(n))
     )
-      details.push({ field: 'networks', message: `must list one or more of ${[...slugs].join(', ')}` });
+      details.push({
+        field: 'networks',
+        message: `must list one or more of ${[...slugs].join(', ')}`,
+        es: `debe incluir una o más de ${[...slugs].join(', ')}`,
+      });
     if (!FREQUENCIES.includes(frequency as DigestFrequency))
-      details.push({ field: 'frequency', message: 'must be daily or weekly' });
+      details.push({ field: 'frequency', message: DAILY_OR_WEEKLY.en, es: DAILY_OR_WEEKLY.es });
     if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23)
-      details.push({ field: 'hour', message: 'must be a whole number from 0 to 23' });
+      details.push({
+        field: 'hour',
+        message: 'must be a whole number from 0 to 23',
+        es: 'debe ser un número entero de 0 a 23',
+      });
     return {
       networks: Array.isArray(networks) ? [...new Set(networks as string[])] : [],
       frequency: frequency as DigestFrequency,

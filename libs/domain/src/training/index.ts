@@ -9,4 +9,5 @@ export * from './training-events.service.js';
 export * from './training-needs.service.js';
 export * from './training-registrations.service.js';
 export * from './training.scheduler.js';
+export * from './training.ports.js';
 export * from './training.module.js';

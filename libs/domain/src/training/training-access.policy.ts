@@ -26,9 +26,10 @@ export class TrainingAccessPolicy {
 
   async assertCanEdit(p: Principal, networks: string[]): Promise<void> {
     if (!(await this.canEdit(p, networks)))
-      throw new NotAllowed(
-        'Only officers of the country holding the Presidency Pro-Tempore in every network of the event, and the Technical Secretariat, can do this.',
-      );
+      throw new NotAllowed({
+        en: 'Only officers of the country holding the Presidency Pro-Tempore in every network of the event, and the Technical Secretariat, can do this.',
+        es: 'Solo los oficiales de enlace del país que ejerce la Presidencia Pro Tempore en todas las redes de la actividad, y la Secretaría Técnica, pueden hacer esto.',
+      });
   }
 
   isMemberOfAny(p: Principal, networks: string[]): boolean {
@@ -47,21 +48,28 @@ export class TrainingAccessPolicy {
 
   assertCanRegister(p: Principal, event: TrainingEventRow): void {
     if (!this.isMemberOfAny(p, event.networks))
-      throw new NotAllowed('Only members of the networks of this training event can register.');
+      throw new NotAllowed({
+        en: 'Only members of the networks of this training event can register.',
+        es: 'Solo los miembros de las redes de esta actividad de capacitación pueden inscribirse.',
+      });
     if (event.audience === 'officers' && !event.networks.some((n) => isOfficerOf(p, n)))
       throw new OutsideAudience();
   }
 
   assertCanReadNetwork(p: Principal, network: string): void {
     if (!isStaff(p) && !membershipIn(p, network))
-      throw new NotAllowed('Only members of this network can see its training events and needs.');
+      throw new NotAllowed({
+        en: 'Only members of this network can see its training events and needs.',
+        es: 'Solo los miembros de esta red pueden ver sus actividades de capacitación y necesidades.',
+      });
   }
 
   assertCanWriteNeeds(p: Principal, network: string, country: string): void {
     if (!isOfficerOf(p, network) || p.country !== country)
-      throw new NotAllowed(
-        "Only this country's liaison officers in this network can write its training needs.",
-      );
+      throw new NotAllowed({
+        en: "Only this country's liaison officers in this network can write its training needs.",
+        es: 'Solo los oficiales de enlace de este país en esta red pueden registrar sus necesidades de capacitación.',
+      });
   }
 
   /** The calendar feed: its token's owner must still be a member of the network (or staff); otherwise 404. */

@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock } from '#config';
-import type { TrainingReminderJobData } from '#queue';
-import { Mailer, trainingMail, type TrainingMailKind } from '#mail';
 import { parseSignedDuration } from '../follow-ups/durations.js';
 import { sendClaimedEmails } from '../follow-ups/email-delivery.js';
+import type { EmailEnvelope } from '../follow-ups/follow-up.ports.js';
 import {
   TrainingDeliveriesRepository,
   type UnsentTrainingDelivery,
 } from './training-deliveries.repository.js';
 import { parseMailbox, trainingCalendar, type CalendarMethod } from './training-calendar.js';
 import { TrainingNotifier } from './training-notifier.js';
+import {
+  type TrainingCalendarPart,
+  TrainingMail,
+  type TrainingMailInput,
+  type TrainingMailKind,
+  type TrainingReminderJobData,
+} from './training.ports.js';
 import { TrainingRepository } from './training.repository.js';
 import { TrainingScheduler } from './training.scheduler.js';
 import type { TrainingEventRow, TrainingReminderEvent } from './training.types.js';
@@ -39,7 +45,7 @@ export class TrainingDeliveryService {
     private readonly notifier: TrainingNotifier,
     private readonly scheduler: TrainingScheduler,
     private readonly dataSource: DataSource,
-    private readonly mailer: Mailer,
+    private readonly mail: TrainingMail,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -84,7 +90,10 @@ export class TrainingDeliveryService {
     const names = await this.repo.names();
     const delivered = await sendClaimedEmails(rows, {
       claim: (r) => this.deliveries.claimEmail(eventId, key, r.userId),
-      send: (r) => this.mailer.send(this.render(event, r, names)),
+      send: (r) => {
+        const { envelope, input, calendar } = this.render(event, r, names);
+        return this.mail.send(envelope, input, calendar);
+      },
       sent: (r) => this.deliveries.markSent(eventId, key, r.userId),
       label: (r) => `user ${r.userId}`,
     });
@@ -95,14 +104,14 @@ export class TrainingDeliveryService {
     event: TrainingEventRow,
     r: UnsentTrainingDelivery,
     names: Map<string, { en: string; es: string }>,
-  ) {
+  ): { envelope: EmailEnvelope; input: TrainingMailInput; calendar: TrainingCalendarPart } {
     const name = (code: string) => names.get(code) ?? { en: code, es: code };
     const method = METHOD[r.kind];
     const daysBefore =
       r.kind === 'reminder'
         ? Math.round(parseSignedDuration(r.key.split('/')[1])?.duration.as('days') ?? 1)
         : undefined;
-    const rendered = trainingMail({
+    const input: TrainingMailInput = {
       kind: r.kind,
       locale: r.locale,
       timezone: r.timezone,
@@ -120,12 +129,14 @@ export class TrainingDeliveryService {
       registrationDeadline: event.registrationDeadline ? new Date(event.registrationDeadline) : null,
       daysBefore,
       link: `${this.config.publicUrl}/training/${event.id}`,
-    });
+    };
     return {
-      to: r.email,
-      language: r.locale,
-      messageId: `training.${event.id}.${r.key.replace(/\//g, '.')}.${r.userId}`,
-      ...rendered,
+      envelope: {
+        to: r.email,
+        language: r.locale,
+        messageId: `training.${event.id}.${r.key.replace(/\//g, '.')}.${r.userId}`,
+      },
+      input,
       calendar: {
         method,
         filename: 'training.ics',

@@ -11,7 +11,7 @@ import { TrainingAlreadyPublished, TrainingEventNotFound, TrainingNotOpen } from
 import { TrainingNotifier } from './training-notifier.js';
 import { TrainingRegistrationsService } from './training-registrations.service.js';
 import { TrainingRepository } from './training.repository.js';
-import { parseEventTime, validateEvent } from './training.rules.js';
+import { ISO_DATE_TIME, MUST_BE_FUTURE, parseEventTime, problem, validateEvent } from './training.rules.js';
 import { TrainingScheduler } from './training.scheduler.js';
 import {
   eventView,
@@ -66,7 +66,7 @@ export class TrainingEventsService {
     const errors: ErrorDetail[] = [];
     const fields = validateEvent(input, await this.repo.referenceData(), errors);
     if (fields.startsAt && fields.startsAt.getTime() <= this.clock.now().getTime())
-      errors.push({ field: 'startsAt', message: 'must be in the future' });
+      errors.push(problem('startsAt', MUST_BE_FUTURE.en, MUST_BE_FUTURE.es));
     if (errors.length) throw new ValidationFailed(errors);
     const id = await this.dataSource.transaction(async (m) => {
       const created = await this.repo.insert(fields, me.id, m);
@@ -105,8 +105,7 @@ export class TrainingEventsService {
     const now = this.clock.now();
     const published = current.status === 'published';
     const moved = fields.startsAt.getTime() !== new Date(current.startsAt).getTime();
-    if (moved && fields.startsAt.getTime() <= now.getTime())
-      throw invalid('startsAt', 'must be in the future');
+    if (moved && fields.startsAt.getTime() <= now.getTime()) throw invalid('startsAt', MUST_BE_FUTURE);
     const result = await this.dataSource.transaction(async (m) => {
       const before = await this.repo.byId(id, m, 'update');
       if (!before) throw new TrainingEventNotFound();
@@ -180,7 +179,10 @@ export class TrainingEventsService {
     await this.policy.assertCanEdit(me, current.networks);
     const now = this.clock.now();
     if (new Date(current.startsAt).getTime() <= now.getTime())
-      throw invalid('startsAt', 'the event has already started; move it before publishing');
+      throw invalid('startsAt', {
+        en: 'the event has already started; move it before publishing',
+        es: 'la actividad ya comenzó; cambie su fecha antes de publicarla',
+      });
     const event = await this.dataSource.transaction(async (m) => {
       const before = await this.repo.byId(id, m, 'update');
       if (!before) throw new TrainingEventNotFound();
@@ -259,11 +261,14 @@ export class TrainingEventsService {
   ): Promise<TrainingEventView[]> {
     const ref = await this.repo.referenceData();
     if (query.network !== undefined && !ref.networks.has(query.network))
-      throw invalid('network', `must be one of ${[...ref.networks].join(', ')}`);
+      throw invalid('network', {
+        en: `must be one of ${[...ref.networks].join(', ')}`,
+        es: `debe ser uno de ${[...ref.networks].join(', ')}`,
+      });
     const from = query.from !== undefined ? parseEventTime(query.from, 'UTC') : undefined;
     const to = query.to !== undefined ? parseEventTime(query.to, 'UTC') : undefined;
-    if (query.from !== undefined && !from) throw invalid('from', 'must be an ISO 8601 date and time');
-    if (query.to !== undefined && !to) throw invalid('to', 'must be an ISO 8601 date and time');
+    if (query.from !== undefined && !from) throw invalid('from', ISO_DATE_TIME);
+    if (query.to !== undefined && !to) throw invalid('to', ISO_DATE_TIME);
     let networks = isStaff(me) ? [...ref.networks] : me.memberships.map((m) => m.network);
     if (query.network) {
       this.policy.assertCanReadNetwork(me, query.network);

@@ -35,7 +35,10 @@ export class TrainingNeedsService {
   private async assertCountry(country: string): Promise<void> {
     const ref = await this.repo.referenceData();
     if (!/^[A-Z]{2}$/.test(country) || !ref.countries.has(country))
-      throw invalid('country', 'must be an ISO 3166 alpha-2 country code such as GT');
+      throw invalid('country', {
+        en: 'must be an ISO 3166 alpha-2 country code such as GT',
+        es: 'debe ser un código de país ISO 3166 alfa-2, como GT',
+      });
   }
 
   async get(me: Principal, slug: string, country: string): Promise<TrainingNeedsView> {

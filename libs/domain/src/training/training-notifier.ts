@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events.js';
+import { formatDateTime } from '../common/i18n.js';
 import { SystemMessages } from '../common/system-messages.js';
-import { formatDateTime } from '#mail';
 import { TrainingScheduler } from './training.scheduler.js';
 import {
   eventView,

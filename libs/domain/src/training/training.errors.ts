@@ -8,7 +8,13 @@ export class TrainingEventNotFound extends NotFound {
 
 export class RegistrationClosed extends Conflict {
   constructor() {
-    super('Registration for this training event is closed.', 'REGISTRATION_CLOSED');
+    super(
+      {
+        en: 'Registration for this training event is closed.',
+        es: 'La inscripción a esta actividad de capacitación está cerrada.',
+      },
+      'REGISTRATION_CLOSED',
+    );
   }
 }
 
@@ -16,8 +22,14 @@ export class TrainingNotOpen extends Conflict {
   constructor(status: string) {
     super(
       status === 'cancelled'
-        ? 'This training event is cancelled.'
-        : 'This training event is not published yet.',
+        ? {
+            en: 'This training event is cancelled.',
+            es: 'Esta actividad de capacitación fue cancelada.',
+          }
+        : {
+            en: 'This training event is not published yet.',
+            es: 'Esta actividad de capacitación aún no se ha publicado.',
+          },
       status === 'cancelled' ? 'TRAINING_CANCELLED' : 'TRAINING_NOT_PUBLISHED',
     );
   }
@@ -25,12 +37,21 @@ export class TrainingNotOpen extends Conflict {
 
 export class TrainingAlreadyPublished extends Conflict {
   constructor() {
-    super('This training event is already published.', 'TRAINING_ALREADY_PUBLISHED');
+    super(
+      {
+        en: 'This training event is already published.',
+        es: 'Esta actividad de capacitación ya está publicada.',
+      },
+      'TRAINING_ALREADY_PUBLISHED',
+    );
   }
 }
 
 export class OutsideAudience extends NotAllowed {
   constructor() {
-    super('This training event is open to the liaison officers of its networks only.');
+    super({
+      en: 'This training event is open to the liaison officers of its networks only.',
+      es: 'Esta actividad de capacitación está abierta solo a los oficiales de enlace de sus redes.',
+    });
   }
 }

@@ -1,5 +1,4 @@
 import ICAL from 'ical.js';
-import { trainingMail } from '#mail';
 import type { ErrorDetail } from '../common/domain-error.js';
 import { parseMailbox, trainingCalendar } from './training-calendar.js';
 import { parseEventTime, topicKey, validateEvent, validateNeeds } from './training.rules.js';
@@ -70,6 +69,39 @@ describe('training rules', () => {
     );
   });
 
+  it('words every problem in English and in Spanish', () => {
+    const errors: ErrorDetail[] = [];
+    validateEvent(
+      {
+        networks: [],
+        kind: 'party',
+        title: 'x',
+        description: { en: 'x'.repeat(10_001), es: '' },
+        sponsors: ['ZZ'],
+        startsAt: 'soon',
+        endsAt: '2027-03-10T09:00',
+        timezone: 'Mars/Olympus',
+        location: { url: 'ftp://x' },
+        audience: 'everyone',
+        capacity: 0,
+      },
+      ref,
+      errors,
+    );
+    validateEvent(
+      { ...valid, endsAt: '2027-03-10T08:00', location: { city: '', country: 'XX' } },
+      ref,
+      errors,
+    );
+    validateNeeds({ needs: [1, { topic: { en: 'a', es: 'b' }, priority: 'x' }], offers: [2] }, errors);
+    validateNeeds({ needs: 'x', offers: [] }, errors);
+    expect(errors.length).toBeGreaterThan(15);
+    for (const e of errors) {
+      expect(e.es).toMatch(/^(debe|no debe) /);
+      expect(e.es).not.toBe(e.message);
+    }
+  });
+
   it('checks needs and offers, and matches topics across wording', () => {
     const errors: ErrorDetail[] = [];
     validateNeeds(
@@ -81,7 +113,7 @@ describe('training rules', () => {
   });
 });
 
-describe('training calendar and email', () => {
+describe('training calendar', () => {
   const event: TrainingEventRow = {
     id: '0b6d3f7e-52c1-4a34-9f0e-2f1f8d1f5c01',
     ...(validateEvent(valid, ref, []) as any),
@@ -114,28 +146,5 @@ describe('training calendar and email', () => {
     expect(v.summary).toBe('Asistencia consular a menores');
     expect(v.component.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(String(v.component.getFirstPropertyValue('organizer'))).toBe('mailto:no-reply@enlace.example.org');
-  });
-
-  it('writes the email in the reader language with times in their zone, HTML escaped', () => {
-    const mail = trainingMail({
-      kind: 'reminder',
-      locale: 'es',
-      timezone: 'America/Guatemala',
-      recipientName: '<Ana>',
-      title: event.title,
-      description: event.description,
-      networks: [{ en: 'Consular network', es: 'Red consular' }],
-      sponsors: [{ en: 'Canada', es: 'Canadá' }],
-      startsAt: event.startsAt,
-      endsAt: event.endsAt,
-      location: { url: 'https://meet.example.org/rcm' },
-      registrationDeadline: null,
-      daysBefore: 7,
-      link: 'https://enlace.example.org/training/x',
-    });
-    expect(mail.subject).toBe('Recordatorio: Asistencia consular a menores comienza en 7 días');
-    expect(mail.text).toContain('10 de marzo de 2027 a las 9:00'); // 15:00 UTC in Guatemala
-    expect(mail.html).toContain('&lt;Ana&gt;');
-    expect(mail.text).toContain('Canadá');
   });
 });

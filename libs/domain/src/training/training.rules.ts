@@ -12,6 +12,11 @@ import type {
 export const TRAINING_KINDS: TrainingKind[] = ['exercise', 'course', 'seminar', 'working-session'];
 export const AUDIENCES: TrainingAudience[] = ['officers', 'members'];
 export const MAX_CAPACITY = 100_000;
+export const MUST_BE_FUTURE = { en: 'must be in the future', es: 'debe estar en el futuro' };
+export const ISO_DATE_TIME = {
+  en: 'must be an ISO 8601 date and time',
+  es: 'debe ser una fecha y hora ISO 8601',
+};
 const LOCAL_OR_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** What the rules need to know about the reference data. */
@@ -26,16 +31,25 @@ type Raw = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** One field's problem, in English and Spanish. */
+export const problem = (field: string, en: string, es: string): ErrorDetail => ({ field, message: en, es });
+
 function bilingual(value: unknown, field: string, max: number, errors: ErrorDetail[], min = 1): Bilingual {
   if (!isObject(value) || Object.keys(value).some((k) => k !== 'en' && k !== 'es')) {
-    errors.push({ field, message: 'must be an object {en, es}' });
+    errors.push(problem(field, 'must be an object {en, es}', 'debe ser un objeto {en, es}'));
     return { en: '', es: '' };
   }
   const out = { en: '', es: '' };
   for (const lang of ['en', 'es'] as const) {
     const text = typeof value[lang] === 'string' ? (value[lang] as string).trim() : undefined;
     if (text === undefined || text.length < min || text.length > max)
-      errors.push({ field: `${field}.${lang}`, message: `must be text of ${min} to ${max} characters` });
+      errors.push(
+        problem(
+          `${field}.${lang}`,
+          `must be text of ${min} to ${max} characters`,
+          `debe ser un texto de ${min} a ${max} caracteres`,
+        ),
+      );
     else out[lang] = text;
   }
   return out;
@@ -61,11 +75,13 @@ function time(
 ): Date | undefined {
   const d = parseEventTime(value, timezone);
   if (!d)
-    errors.push({
-      field,
-      message:
+    errors.push(
+      problem(
+        field,
         'must be an ISO 8601 date and time, with an offset (2027-03-10T09:00:00-06:00) or in the event time zone (2027-03-10T09:00)',
-    });
+        'debe ser una fecha y hora ISO 8601, con desfase (2027-03-10T09:00:00-06:00) o en la zona horaria de la actividad (2027-03-10T09:00)',
+      ),
+    );
   return d;
 }
 
@@ -80,20 +96,34 @@ function location(value: unknown, ref: TrainingReference, errors: ErrorDetail[])
       } catch {
         /* reported below */
       }
-      errors.push({ field: 'location.url', message: 'must be an http(s) URL of at most 2,000 characters' });
+      errors.push(
+        problem(
+          'location.url',
+          'must be an http(s) URL of at most 2,000 characters',
+          'debe ser una URL http(s) de 2000 caracteres como máximo',
+        ),
+      );
       return { url: '' };
     }
     if (keys === 'city,country') {
       const city = typeof value.city === 'string' ? value.city.trim() : '';
       const country = typeof value.country === 'string' ? value.country : '';
       if (city.length < 1 || city.length > 120)
-        errors.push({ field: 'location.city', message: 'must be 1 to 120 characters' });
+        errors.push(
+          problem('location.city', 'must be 1 to 120 characters', 'debe tener de 1 a 120 caracteres'),
+        );
       if (!ref.countries.has(country))
-        errors.push({ field: 'location.country', message: 'must be an ISO 3166 alpha-2 country code' });
+        errors.push(
+          problem(
+            'location.country',
+            'must be an ISO 3166 alpha-2 country code',
+            'debe ser un código de país ISO 3166 alfa-2',
+          ),
+        );
       return { city, country };
     }
   }
-  errors.push({ field: 'location', message: 'must be {city, country} or {url}' });
+  errors.push(problem('location', 'must be {city, country} or {url}', 'debe ser {city, country} o {url}'));
   return { url: '' };
 }
 
@@ -108,16 +138,31 @@ export function validateEvent(
 ): TrainingEventFields {
   const networks = Array.isArray(input.networks) ? [...new Set(input.networks)] : [];
   if (!networks.length || networks.some((n) => typeof n !== 'string' || !ref.networks.has(n)))
-    errors.push({
-      field: 'networks',
-      message: `must be a non-empty list of ${[...ref.networks].join(', ')}`,
-    });
+    errors.push(
+      problem(
+        'networks',
+        `must be a non-empty list of ${[...ref.networks].join(', ')}`,
+        `debe ser una lista no vacía de ${[...ref.networks].join(', ')}`,
+      ),
+    );
   const kind = input.kind as TrainingKind;
   if (!TRAINING_KINDS.includes(kind))
-    errors.push({ field: 'kind', message: `must be one of ${TRAINING_KINDS.join(', ')}` });
+    errors.push(
+      problem(
+        'kind',
+        `must be one of ${TRAINING_KINDS.join(', ')}`,
+        `debe ser uno de ${TRAINING_KINDS.join(', ')}`,
+      ),
+    );
   const audience = input.audience as TrainingAudience;
   if (!AUDIENCES.includes(audience))
-    errors.push({ field: 'audience', message: `must be one of ${AUDIENCES.join(', ')}` });
+    errors.push(
+      problem(
+        'audience',
+        `must be one of ${AUDIENCES.join(', ')}`,
+        `debe ser uno de ${AUDIENCES.join(', ')}`,
+      ),
+    );
   const title = bilingual(input.title, 'title', 200, errors);
   const description = bilingual(input.description ?? { en: '', es: '' }, 'description', 10_000, errors, 0);
   const sponsors = Array.isArray(input.sponsors) ? [...new Set(input.sponsors)] : undefined;
@@ -126,24 +171,35 @@ export function validateEvent(
     sponsors.length > 20 ||
     sponsors.some((s) => typeof s !== 'string' || !ref.sponsors.has(s))
   )
-    errors.push({
-      field: 'sponsors',
-      message: 'must be a list of country or organisation codes (e.g. CA, US, MX, IOM)',
-    });
+    errors.push(
+      problem(
+        'sponsors',
+        'must be a list of country or organisation codes (e.g. CA, US, MX, IOM)',
+        'debe ser una lista de códigos de país u organización (p. ej., CA, US, MX, IOM)',
+      ),
+    );
   const timezone = typeof input.timezone === 'string' ? input.timezone : '';
   const zoneOk = timezone.length > 0 && IANAZone.isValidZone(timezone);
   if (!zoneOk)
-    errors.push({ field: 'timezone', message: 'must be an IANA time zone such as America/Mexico_City' });
+    errors.push(
+      problem(
+        'timezone',
+        'must be an IANA time zone such as America/Mexico_City',
+        'debe ser una zona horaria IANA, como America/Mexico_City',
+      ),
+    );
   const zone = zoneOk ? timezone : undefined;
   const startsAt = time(input.startsAt, 'startsAt', zone, errors);
   const endsAt = time(input.endsAt, 'endsAt', zone, errors);
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime())
-    errors.push({ field: 'endsAt', message: 'must be after startsAt' });
+    errors.push(problem('endsAt', 'must be after startsAt', 'debe ser posterior a startsAt'));
   let registrationDeadline: Date | null = null;
   if (input.registrationDeadline != null) {
     registrationDeadline = time(input.registrationDeadline, 'registrationDeadline', zone, errors) ?? null;
     if (registrationDeadline && startsAt && registrationDeadline.getTime() > startsAt.getTime())
-      errors.push({ field: 'registrationDeadline', message: 'must not be after startsAt' });
+      errors.push(
+        problem('registrationDeadline', 'must not be after startsAt', 'no debe ser posterior a startsAt'),
+      );
   }
   let capacity: number | null = null;
   if (input.capacity != null) {
@@ -152,7 +208,13 @@ export function validateEvent(
       (input.capacity as number) < 1 ||
       (input.capacity as number) > MAX_CAPACITY
     )
-      errors.push({ field: 'capacity', message: `must be a whole number from 1 to ${MAX_CAPACITY}` });
+      errors.push(
+        problem(
+          'capacity',
+          `must be a whole number from 1 to ${MAX_CAPACITY}`,
+          `debe ser un número entero de 1 a ${MAX_CAPACITY}`,
+        ),
+      );
     else capacity = input.capacity as number;
   }
   return {
@@ -180,23 +242,38 @@ export function validateNeeds(
 ): { needs: NeedEntry[]; offers: Array<{ topic: Bilingual }> } {
   const list = (value: unknown, field: string) => {
     if (!Array.isArray(value) || value.length > 50) {
-      errors.push({ field, message: 'must be a list of at most 50 entries' });
+      errors.push(
+        problem(
+          field,
+          'must be a list of at most 50 entries',
+          'debe ser una lista de 50 elementos como máximo',
+        ),
+      );
       return [];
     }
     return value;
   };
   const needs = list(input.needs, 'needs').map((n, i) => {
     const ok = isObject(n) && Object.keys(n).every((k) => k === 'topic' || k === 'priority');
-    if (!ok) errors.push({ field: `needs.${i}`, message: 'must be {topic:{en,es}, priority}' });
+    if (!ok)
+      errors.push(
+        problem(`needs.${i}`, 'must be {topic:{en,es}, priority}', 'debe ser {topic:{en,es}, priority}'),
+      );
     const topic = bilingual(ok ? n.topic : undefined, `needs.${i}.topic`, 200, errors);
     const priority = (ok ? n.priority : undefined) as NeedEntry['priority'];
     if (!PRIORITIES.includes(priority))
-      errors.push({ field: `needs.${i}.priority`, message: `must be one of ${PRIORITIES.join(', ')}` });
+      errors.push(
+        problem(
+          `needs.${i}.priority`,
+          `must be one of ${PRIORITIES.join(', ')}`,
+          `debe ser uno de ${PRIORITIES.join(', ')}`,
+        ),
+      );
     return { topic, priority };
   });
   const offers = list(input.offers, 'offers').map((o, i) => {
     const ok = isObject(o) && Object.keys(o).every((k) => k === 'topic');
-    if (!ok) errors.push({ field: `offers.${i}`, message: 'must be {topic:{en,es}}' });
+    if (!ok) errors.push(problem(`offers.${i}`, 'must be {topic:{en,es}}', 'debe ser {topic:{en,es}}'));
     return { topic: bilingual(ok ? o.topic : undefined, `offers.${i}.topic`, 200, errors) };
   });
   return { needs, offers };

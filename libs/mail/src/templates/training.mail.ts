@@ -1,36 +1,16 @@
+import type { TrainingMailInput, TrainingMailKind } from '#domain';
 import {
-  type Bilingual,
   escapeHtml,
   FOOTER,
   formatDateTime,
   htmlLayout,
   joinNames,
-  type MailLocale,
   pick,
   type RenderedMail,
 } from '../format.js';
 
-export type TrainingMailKind = 'notice' | 'reminder' | 'update' | 'cancel' | 'registration' | 'promotion';
-
-export interface TrainingMailInput {
-  kind: TrainingMailKind;
-  locale: MailLocale;
-  /** The reader's time zone: every time is written in it. */
-  timezone: string;
-  recipientName: string;
-  title: Bilingual;
-  description: Bilingual;
-  networks: Bilingual[];
-  sponsors: Bilingual[];
-  startsAt: Date;
-  endsAt: Date;
-  /** `{city, country name}` or an online link. */
-  location: { city: string; country: Bilingual } | { url: string };
-  registrationDeadline: Date | null;
-  /** For a reminder: 7 or 1 (days before). */
-  daysBefore?: number;
-  link: string;
-}
+/** The input is the domain's (its `TrainingMail` port); the wording and layout are this library's. */
+export type { TrainingMailInput, TrainingMailKind };
 
 const T = {
   en: {
