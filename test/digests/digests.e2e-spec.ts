@@ -137,22 +137,19 @@ describe('email digests', () => {
 
     // before confirming, a cycle at the subscriber's hour sends nothing
     expect(await runCycle(admin, 'daily', at)).toBe(0);
-    // the emailed link opens a page whose button posts the token; opening it (a prefetcher) confirms nothing
+    // the emailed link opens a page of the web client whose button posts the token; opening it (a prefetcher)
+    // confirms nothing
     const page = await anon.get(linkPath(confirmation, '/digest/confirm?token='));
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.text).toContain('<form method="post" action="/digest/confirm">');
+    expect(page.text).not.toContain('Suscripción confirmada');
     expect(await runCycle(admin, 'daily', at)).toBe(0);
     await digestJobsIdle(queues);
     expect(mailsTo(smtp, email)).toHaveLength(1);
 
-    // the page's button (a form post) confirms; the token then is spent
+    // the page's button (the API call) confirms; the token then is spent
     const token = confirmToken(confirmation);
-    const posted = await anon.request('POST', '/digest/confirm', `token=${encodeURIComponent(token)}`, {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
+    const posted = await anon.post('/api/digest-subscriptions/confirm', { token });
     expect(posted.status).toBe(200);
-    expect(posted.text).toContain('Suscripción confirmada');
+    expect(posted.body).toEqual({ status: 'active' });
     const again = await anon.post('/api/digest-subscriptions/confirm', { token });
     expect(again.status).toBe(400);
 
@@ -329,11 +326,11 @@ describe('email digests', () => {
     await smtp.waitFor(() => digestsTo(smtp, email).length === 1, 'the digest');
     const path = listUnsubscribePath(digestsTo(smtp, email)[0]);
 
-    const page = await anon.get(path);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('Unsubscribe');
-    expect(page.text).toContain('Get it weekly instead');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // the link opens the web client's page, which reads the subscription by the signed token (opening changes nothing)
+    const linkToken = new URL(path, 'http://x').searchParams.get('token')!;
+    const view = await anon.get(`/api/digest-subscriptions/by-token?token=${encodeURIComponent(linkToken)}`);
+    expect(view.status).toBe(200);
+    expect(view.body).toEqual({ locale: 'en', frequency: 'daily', status: 'active' });
 
     const oneClick = (p: string) =>
       anon.request('POST', p, 'List-Unsubscribe=One-Click', {
@@ -345,7 +342,21 @@ describe('email digests', () => {
     const mac = token.split('.')[1];
     const altered = `/digest/unsubscribe?token=${encodeURIComponent(`${token.split('.')[0]}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`)}`;
     expect((await oneClick(altered)).status).toBe(404);
-    expect((await anon.get(altered)).status).toBe(404);
+    const alteredToken = new URL(altered, 'http://x').searchParams.get('token')!;
+    expect(
+      (await anon.get(`/api/digest-subscriptions/by-token?token=${encodeURIComponent(alteredToken)}`)).status,
+    ).toBe(404);
+    for (const action of ['unsubscribe', 'weekly']) {
+      const res = await anon.post(`/api/digest-subscriptions/${action}`, { token: alteredToken });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBeDefined();
+    }
+    // the page's button: the JSON twin of one-click, idempotent
+    for (let i = 0; i < 2; i++) {
+      const res = await anon.post('/api/digest-subscriptions/unsubscribe', { token });
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('unsubscribed');
+    }
     expect((await oneClick('/digest/unsubscribe?token=nonsense')).status).toBe(404);
 
     expect(await runCycle(admin, 'daily', at.plus({ days: 1 }).toJSDate())).toBe(0);

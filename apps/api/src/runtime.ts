@@ -70,8 +70,8 @@ export async function startRuntime(
         res.status(status).json(body);
       });
       http.enableCors({ origin: config.allowedOrigins, credentials: false });
-      // the pages behind digest email links live outside /api (the web client will take them over)
-      http.setGlobalPrefix('api', { exclude: ['digest/confirm', 'digest/unsubscribe'] });
+      // RFC 8058 one-click unsubscribe is a POST to the List-Unsubscribe URL, outside /api (its GET is a client page)
+      http.setGlobalPrefix('api', { exclude: ['digest/unsubscribe'] });
       http.useGlobalPipes(validationPipe);
       const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -8,7 +8,7 @@ import { Loading } from './components/ui.js';
 import { useLive, useSession } from './hooks.js';
 import { localeChosenHere, setLocale } from './i18n/index.js';
 import { live } from './realtime/live.js';
-import { routes } from './routes.js';
+import { publicRoutes, routes } from './routes.js';
 import SignIn from './screens/sign-in.js';
 
 /** Where to come back after signing in: the page the user was on. */
@@ -44,6 +44,16 @@ export function App() {
     live.start();
   }, [user]);
 
+  // the links of digest emails open without a session (and whatever session there is)
+  const open = publicRoutes.find((r) => r.path === location.pathname);
+  if (open)
+    return (
+      <Shell user={user}>
+        <Suspense fallback={<Loading />}>
+          <open.screen />
+        </Suspense>
+      </Shell>
+    );
   if (restoring) return <Loading />;
   if (!user) {
     if (location.pathname !== '/sign-in') {

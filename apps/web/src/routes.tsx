@@ -60,8 +60,19 @@ export const routes: ScreenRoute[] = [
   { path: '/training/:id', screen: lazy(() => import('./screens/training-event.js')) },
   { path: '/training/:id/edit', screen: lazy(() => import('./screens/training-edit.js')) },
   {
+    path: '/settings/digest',
+    screen: lazy(() => import('./screens/digest-settings.js')),
+    nav: { label: 'nav.digest', shows: () => true },
+  },
+  {
     path: '/admin',
     screen: lazy(() => import('./screens/admin.js')),
     nav: { label: 'nav.admin', shows: staff },
   },
+];
+
+/** Pages anyone may open without signing in: the links of digest emails (the signed token authorises). */
+export const publicRoutes: ScreenRoute[] = [
+  { path: '/digest/confirm', screen: lazy(() => import('./screens/digest-confirm.js')) },
+  { path: '/digest/unsubscribe', screen: lazy(() => import('./screens/digest-unsubscribe.js')) },
 ];

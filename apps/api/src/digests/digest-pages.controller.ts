@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DigestSubscriptionsService, DomainError, type RequestContext, type SubscriptionRow } from '#domain';
-import { confirmPage, confirmResultPage, digestNotFoundPage, unsubscribePage } from '#mail';
+import { digestNotFoundPage, unsubscribePage } from '#mail';
 import { Ctx, Public } from '../common/auth.guard.js';
 
 const FORM_LIMIT = 8 * 1024;
@@ -48,44 +48,14 @@ const pageInput = (row: SubscriptionRow, token: string) => ({
 });
 
 /**
- * The pages behind the links of digest emails, outside `/api` (the web client will take them over). Opening a link
- * changes nothing; every action is a POST.
+ * The RFC 8058 one-click unsubscribe (`POST <List-Unsubscribe URL>`). The pages behind the links of digest emails
+ * (`GET /digest/confirm`, `GET /digest/unsubscribe`) are screens of the web client, which calls
+ * `/api/digest-subscriptions/...`; opening a link changes nothing.
  */
 @ApiExcludeController()
 @Controller('digest')
 export class DigestPagesController {
   constructor(private readonly subscriptions: DigestSubscriptionsService) {}
-
-  @Public()
-  @Get('confirm')
-  confirmPage(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
-    if (typeof token !== 'string' || !token) return html(res, 400, confirmResultPage(false));
-    return html(res, 200, confirmPage(token));
-  }
-
-  @Public()
-  @Post('confirm')
-  async confirm(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    try {
-      await this.subscriptions.confirm(ctx, field(await formText(req), 'token'));
-      return html(res, 200, confirmResultPage(true));
-    } catch (error) {
-      if (error instanceof DomainError) return html(res, error.status, confirmResultPage(false));
-      throw error;
-    }
-  }
-
-  @Public()
-  @Get('unsubscribe')
-  async unsubscribePage(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
-    try {
-      const row = await this.subscriptions.byToken(token);
-      return html(res, 200, unsubscribePage(pageInput(row, token as string)));
-    } catch (error) {
-      if (error instanceof DomainError) return html(res, error.status, digestNotFoundPage());
-      throw error;
-    }
-  }
 
   /** RFC 8058 one-click (`List-Unsubscribe=One-Click`), idempotent; the page's "weekly instead" posts `action=weekly`. */
   @Public()

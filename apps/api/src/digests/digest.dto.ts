@@ -97,3 +97,17 @@ export class DigestRunQueuedDto {
   @ApiProperty({ description: 'digest jobs queued for the subscribers due at that time' })
   queued: number;
 }
+
+export class DigestTokenDto {
+  @ApiProperty({ description: 'the signed token of the List-Unsubscribe link' })
+  @IsString()
+  @MaxLength(200)
+  token: string;
+}
+
+/** What the unsubscribe page shows: never the address nor the networks. */
+export class DigestSubscriptionViewDto {
+  @ApiProperty({ enum: ['en', 'es'] }) locale: 'en' | 'es';
+  @ApiProperty({ enum: ['daily', 'weekly'] }) frequency: 'daily' | 'weekly';
+  @ApiProperty({ enum: ['pending', 'active', 'unsubscribed'] }) status: string;
+}

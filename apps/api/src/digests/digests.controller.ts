@@ -1,6 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DigestCycleService, DigestSubscriptionsService, type Principal, type RequestContext } from '#domain';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  DigestCycleService,
+  DigestSubscriptionsService,
+  type Principal,
+  type RequestContext,
+  type SubscriptionRow,
+} from '#domain';
 import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
 import {
@@ -11,8 +17,16 @@ import {
   DigestSubscriptionRequestDto,
   DigestRunQueuedDto,
   DigestSubscriptionConfirmedDto,
+  DigestSubscriptionViewDto,
+  DigestTokenDto,
   DigestSubscriptionRequestedDto,
 } from './digest.dto.js';
+
+const view = (row: SubscriptionRow): DigestSubscriptionViewDto => ({
+  locale: row.locale,
+  frequency: row.frequency,
+  status: row.status,
+});
 
 @ApiTags('digests')
 @Controller()
@@ -49,6 +63,39 @@ export class DigestsController {
     @Body() body: DigestConfirmDto,
   ): Promise<DigestSubscriptionConfirmedDto> {
     return this.subscriptions.confirm(ctx, body.token);
+  }
+
+  /** The unsubscribe page: the signed token authorises; a forged or altered token is 404. Changes nothing. */
+  @Public()
+  @Get('digest-subscriptions/by-token')
+  @ApiQuery({ name: 'token', type: String })
+  @ApiOkResponse({ type: DigestSubscriptionViewDto })
+  @ApiErrors(404)
+  async byToken(@Query('token') token: unknown): Promise<DigestSubscriptionViewDto> {
+    return view(await this.subscriptions.byToken(token));
+  }
+
+  /** The unsubscribe page's button (the JSON twin of the RFC 8058 one-click POST): idempotent. */
+  @Public()
+  @Post('digest-subscriptions/unsubscribe')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DigestSubscriptionViewDto })
+  @ApiErrors(400, 404)
+  async unsubscribe(
+    @Ctx() ctx: RequestContext,
+    @Body() body: DigestTokenDto,
+  ): Promise<DigestSubscriptionViewDto> {
+    return view(await this.subscriptions.unsubscribe(ctx, body.token));
+  }
+
+  /** The unsubscribe page's "weekly instead": idempotent. */
+  @Public()
+  @Post('digest-subscriptions/weekly')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DigestSubscriptionViewDto })
+  @ApiErrors(400, 404)
+  async weekly(@Ctx() ctx: RequestContext, @Body() body: DigestTokenDto): Promise<DigestSubscriptionViewDto> {
+    return view(await this.subscriptions.weeklyInstead(ctx, body.token));
   }
 
   @ApiBearerAuth()

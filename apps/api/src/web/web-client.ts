@@ -5,8 +5,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 /** Paths the web client never answers: the API and the socket.io endpoint keep their own 404s. */
-/** Served by the API, not the client: REST, socket.io, and the digest confirm / unsubscribe pages (until the client has them). */
-const NOT_THE_CLIENT = /^\/(api|socket\.io|digest\/(confirm|unsubscribe))(\/|$)/;
+/**
+ * Served by the API, not the client: REST and socket.io. The digest links (`GET /digest/confirm`, `GET
+ * /digest/unsubscribe`) are client screens; the RFC 8058 `POST /digest/unsubscribe` is not a GET and goes to the API.
+ */
+const NOT_THE_CLIENT = /^\/(api|socket\.io)(\/|$)/;
 
 /**
  * Where `npm run build` put the web client (`dist/web`): found from this file both when it runs built

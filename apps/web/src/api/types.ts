@@ -198,3 +198,19 @@ export interface TrainingNeedsAggregate {
     offeredBy: string[];
   }>;
 }
+
+/** `GET`/`PUT /api/me/digest` (API.md "Email digests"). */
+export interface AccountDigest {
+  enabled: boolean;
+  frequency: 'daily' | 'weekly';
+  hour: number;
+  timezone: string | null;
+  networks: NetworkSlug[];
+}
+
+/** `GET /api/digest-subscriptions/by-token`: what the unsubscribe page may show. */
+export interface DigestSubscriptionView {
+  locale: 'en' | 'es';
+  frequency: 'daily' | 'weekly';
+  status: 'pending' | 'active' | 'unsubscribed';
+}
