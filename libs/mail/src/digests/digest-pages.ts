@@ -43,60 +43,6 @@ function page(sections: Section[]): string {
 
 const enc = encodeURIComponent;
 
-/** GET /digest/confirm?token=…: explains and offers the button (in both languages: the settings are not known yet). */
-export function confirmPage(token: string): string {
-  const form = (label: string) => ({
-    action: '/digest/confirm',
-    fields: [{ name: 'token', value: token }],
-    label,
-    kind: 'primary' as const,
-  });
-  return page([
-    {
-      lang: 'en',
-      title: 'Confirm your Enlace digest subscription',
-      paragraphs: ['Press the button to start receiving the digest at the address this link was sent to.'],
-      forms: [form('Confirm my subscription')],
-    },
-    {
-      lang: 'es',
-      title: 'Confirme su suscripción al resumen de Enlace',
-      paragraphs: [
-        'Pulse el botón para empezar a recibir el resumen en la dirección a la que se envió este enlace.',
-      ],
-      forms: [form('Confirmar mi suscripción')],
-    },
-  ]);
-}
-
-export function confirmResultPage(ok: boolean): string {
-  return ok
-    ? page([
-        {
-          lang: 'en',
-          title: 'Subscription confirmed',
-          paragraphs: ['Your digest will arrive at the hour you chose.'],
-        },
-        {
-          lang: 'es',
-          title: 'Suscripción confirmada',
-          paragraphs: ['Su resumen llegará a la hora que eligió.'],
-        },
-      ])
-    : page([
-        {
-          lang: 'en',
-          title: 'This link is not valid',
-          paragraphs: ['It was used already or has expired. Subscribe again to get a new one.'],
-        },
-        {
-          lang: 'es',
-          title: 'Este enlace no es válido',
-          paragraphs: ['Ya se usó o venció. Suscríbase de nuevo para recibir otro.'],
-        },
-      ]);
-}
-
 const UNSUB = {
   en: {
     title: 'Unsubscribe from the Enlace digest',
