@@ -1,467 +1,338 @@
 /**
- * `npm run bench:messages`: persisted messages per second and delivery latency on two API processes (PostgreSQL +
- * Redis streams adapter), against the ceiling of a bare socket.io broadcast server with the same clients, in one run.
- *
- * Clients: CHANNELS private channels of READERS readers each, spread over both API processes; SENDERS_PER_CHANNEL of
- * the readers send. Phases (each for the bare server too):
- *   - rate:  RATE messages/s in all, open loop → persisted/s, delivery latency p50/p99 over every reader;
- *   - max:   each sender keeps WINDOW messages in flight → the sustained maximum.
- * The ratio is ours ÷ bare at the maximum. Figures go to stdout (a table) and bench/results/messages-<time>.json.
- * Users, sessions and channels are written straight to the database and access tokens signed with the deployment's
- * secret (creating 200 accounts through argon2 would take the whole time budget); everything measured goes through
- * the real API.
+ * `npm run bench:messages`: persisted messages per second, delivery latency and CPU per delivery of Enlace against
+ * fair ceilings, in one run:
+ *   - enlace-2p: two API processes (`ROLE=api`) on PostgreSQL and Redis (the streams adapter);
+ *   - bare-2p:   two bare socket.io processes with the same Redis streams adapter and options (the fair ceiling);
+ *   - enlace-1p: one process (`ROLE=all`, no Redis: in-memory adapter, queues on PostgreSQL);
+ *   - bare-1p:   one bare socket.io process.
+ * Clients: CHANNELS private channels of READERS readers each, spread over the processes; SENDERS_PER_CHANNEL of the
+ * readers send. Phases: open loop at each of RATES msg/s (two-process topologies), and the sustained maximum with
+ * WINDOW messages in flight per sender. Each phase prints the worst latency per 250 ms of send time (the timeline),
+ * and with `BENCH_DIAG=1` the event-loop stalls and GC pauses of every server process, the client's own stalls and
+ * PostgreSQL wait events, aligned on that timeline. CPU core-µs per delivery counts every server process (API or
+ * bare, the PostgreSQL backends of the benchmark database, the benchmark's private redis-server) over the window.
+ * Users, sessions and channels are written straight to the database and tokens signed with the deployment's secret;
+ * everything measured goes through the real API. `BENCH_SERVER_ROOT` measures another build (e.g. an older commit).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { LiteClient } from './lite-client.js';
-import { accessToken, createBenchDatabase, freePort, percentile } from './support.js';
+import { BUCKET_MS, connectAll, runPhase, type Client, type PhaseResult } from './messages-phase.js';
+import { cpuSeconds, privateRedis, spawnNode, stop, waitHttp, type Proc } from './processes.js';
+import { accessToken, createBenchDatabase, freePort } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
+const serverRoot = resolve(process.env.BENCH_SERVER_ROOT ?? join(here, '..', '..'));
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 4);
 const READERS = Number(process.env.BENCH_READERS ?? 50);
 const SENDERS_PER_CHANNEL = Number(process.env.BENCH_SENDERS ?? 10);
-const RATES = (process.env.BENCH_RATES ?? '250,500,750,1000').split(',').map(Number);
-const TARGET_RATE = 1000;
+const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').filter(Boolean).map(Number);
+const TOPOLOGIES = (process.env.BENCH_TOPOLOGIES ?? 'enlace-2p,bare-2p,enlace-1p,bare-1p').split(',');
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 4);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8000);
+const DIAG = process.env.BENCH_DIAG === '1';
 const SECRET = randomBytes(32).toString('base64url');
-const BODY = 'Informe de seguimiento: tráfico ilícito de migrantes en la ruta norte, sin novedad. '.repeat(2);
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const probeDir = mkdtempSync(join(tmpdir(), 'enlace-bench-probe-'));
+const nodeArgs = [
+  ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+  ...(DIAG ? ['--import', pathToFileURL(join(here, 'loop-probe.js')).href] : []),
+];
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-function spawnNode(entry: string, env: Record<string, string>, port: number): Proc {
-  let out = '';
-  const nodeArgs =
-    process.env.BENCH_NODE_ARGS && entry.endsWith('main.js') ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  if (process.env.BENCH_SHOW_LOGS) {
-    child.stdout!.on('data', (c) => process.stderr.write(c));
-    child.stderr!.on('data', (c) => process.stderr.write(c));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => out };
-}
-
-async function waitHttp(p: Proc, path: string, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (p.child.exitCode !== null) throw new Error(`process exited:\n${p.output()}`);
-    try {
-      const r = await fetch(p.url + path);
-      if (r.status < 500) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready after ${ms} ms:\n${p.output()}`);
-}
-
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (p.child.exitCode === null) p.child.kill('SIGKILL');
-}
-
-interface Client {
-  socket: LiteClient;
+interface Spec {
+  userId: string;
+  sessionId: string;
   channelId: string;
   sender: boolean;
 }
 
-/** CPU seconds used so far by processes: by pid, or by command name (all postgres backends, redis-server). */
-function cpuSeconds(match: { pids?: number[]; comm?: string }): number {
-  const hz = 100;
-  let ticks = 0;
-  const pids =
-    match.pids ??
-    readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map(Number);
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (match.comm && !comm.startsWith(match.comm)) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      /* gone */
-    }
-  }
-  return ticks / hz;
-}
-
-let cpuGroups: Record<string, () => number> = {};
-
-/** Waits until the servers have drained what a phase left (no backlog carried into the next). */
-async function quiesce(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 1000));
-}
-
-interface PhaseResult {
-  phase: string;
-  sent: number;
-  persisted: number;
-  errors: number;
-  perSecond: number;
-  deliveries: number;
-  expectedDeliveries: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Cores used during the measured window, by process group. */
-  cpu: Record<string, number>;
-  /** p99 event-loop delay of the benchmark's own client process (ms): how much of the latency is the clients'. */
-  clientLoopP99: number;
-}
-
-/** Runs one phase on connected clients: open loop at `rate` msg/s, or closed loop with `window` in flight per sender. */
-async function runPhase(
-  name: string,
-  clients: Client[],
-  mode: { rate?: number; window?: number },
-  durationMs: number,
-): Promise<PhaseResult> {
-  const senders = clients.filter((c) => c.sender);
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let measuring = false;
-  let persisted = 0;
-  let errors = 0;
-  let sent = 0;
-  let deliveries = 0;
-  const onCreated = (clientMessageId: string) => {
-    const t = sentAt.get(clientMessageId);
-    if (t === undefined) return;
-    deliveries++;
-    latencies.push(performance.now() - t);
-  };
-  for (const c of clients) c.socket.onCreated = onCreated;
-  let running = true;
-  const inFlight = new Set<Promise<void>>();
-  const sendOne = (c: Client): Promise<void> => {
-    const id = randomUUID();
-    const t = performance.now();
-    const measured = measuring;
-    if (measured) {
-      sentAt.set(id, t);
-      sent++;
-    }
-    return c.socket
-      .emit('message.send', { channelId: c.channelId, body: BODY, clientMessageId: id })
-      .then((ok) => {
-        if (!measured) return;
-        if (ok) persisted++;
-        else errors++;
-      });
-  };
-  const loops: Promise<void>[] = [];
-  if (mode.rate) {
-    const perSender = mode.rate / senders.length;
-    const interval = 1000 / perSender;
-    senders.forEach((c, i) => {
-      loops.push(
-        (async () => {
-          let next = performance.now() + (i / senders.length) * interval;
-          while (running) {
-            const wait = next - performance.now();
-            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-            next += interval;
-            const p = sendOne(c);
-            inFlight.add(p);
-            void p.then(() => inFlight.delete(p));
-          }
-        })(),
-      );
-    });
-  } else {
-    for (const c of senders) {
-      for (let w = 0; w < (mode.window ?? 1); w++) {
-        loops.push(
-          (async () => {
-            while (running) await sendOne(c);
-          })(),
-        );
-      }
-    }
-  }
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const started = performance.now();
-  const cpuBefore = Object.fromEntries(Object.entries(cpuGroups).map(([k, f]) => [k, f()]));
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  await new Promise((r) => setTimeout(r, durationMs));
-  measuring = false;
-  loop.disable();
-  const elapsed = performance.now() - started;
-  const cpu = Object.fromEntries(
-    Object.entries(cpuGroups).map(([k, f]) => [
-      k,
-      Math.round(((f() - cpuBefore[k]) / (elapsed / 1000)) * 100) / 100,
-    ]),
-  );
-  running = false;
-  await Promise.all(loops);
-  await Promise.all(inFlight);
-  // Let deliveries of the measured messages arrive (bounded).
-  const expected = sent * READERS;
-  const until = performance.now() + 5000;
-  while (deliveries < expected && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
-  for (const c of clients) c.socket.onCreated = null;
-  latencies.sort((a, b) => a - b);
-  return {
-    phase: name,
-    sent,
-    persisted,
-    errors,
-    perSecond: Math.round((persisted / elapsed) * 1000),
-    deliveries,
-    expectedDeliveries: expected,
-    p50: Math.round(percentile(latencies, 50) * 10) / 10,
-    p99: Math.round(percentile(latencies, 99) * 10) / 10,
-    max: Math.round((latencies[latencies.length - 1] ?? NaN) * 10) / 10,
-    cpu,
-    clientLoopP99: Math.round(loop.percentile(99) / 1e5) / 10,
-  };
-}
-
-async function connectAll(
-  specs: Array<{ url: string; auth: object; channelId: string; sender: boolean }>,
-): Promise<Client[]> {
-  const out: Client[] = [];
-  for (let i = 0; i < specs.length; i += 25) {
-    const batch = specs.slice(i, i + 25);
-    out.push(
-      ...(await Promise.all(
-        batch.map(async (s) => ({
-          socket: await LiteClient.connect(s.url, s.auth),
-          channelId: s.channelId,
-          sender: s.sender,
-        })),
-      )),
+/** CHANNELS private channels of READERS officers each, with sessions; returns who reads and who sends where. */
+async function seed(databaseUrl: string): Promise<Spec[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const [{ id: networkId }] = (await db.query(`SELECT id FROM networks WHERE slug = 'smuggling-trafficking'`))
+    .rows;
+  const specs: Spec[] = [];
+  for (let c = 0; c < CHANNELS; c++) {
+    const users = (
+      await db.query(
+        `INSERT INTO users (email, password_hash, display_name, country, locale, timezone, calendar_token)
+         SELECT 'bench-' || $1::int || '-' || g || '@enlace.test', 'x', 'Bench ' || g, 'GT', 'en', 'UTC', md5(random()::text) || g
+           FROM generate_series(1, $2::int) g RETURNING id`,
+        [c, READERS],
+      )
+    ).rows.map((r: { id: string }) => r.id);
+    await db.query(
+      `INSERT INTO network_memberships (user_id, network_id, role) SELECT unnest($1::uuid[]), $2, 'officer'`,
+      [users, networkId],
+    );
+    const sessions = (
+      await db.query(
+        `INSERT INTO auth_sessions (user_id, token_hash, expires_at)
+         SELECT unnest($1::uuid[]), 'x', now() + interval '1 hour' RETURNING id, user_id`,
+        [users],
+      )
+    ).rows as Array<{ id: string; user_id: string }>;
+    const [{ id: channelId }] = (
+      await db.query(
+        `INSERT INTO channels (network_id, name, visibility) VALUES ($1, $2, 'private') RETURNING id`,
+        [networkId, `bench-${c}`],
+      )
+    ).rows;
+    await db.query(`INSERT INTO channel_members (channel_id, user_id) SELECT $1, unnest($2::uuid[])`, [
+      channelId,
+      users,
+    ]);
+    sessions.forEach((s, i) =>
+      specs.push({ userId: s.user_id, sessionId: s.id, channelId, sender: i < SENDERS_PER_CHANNEL }),
     );
   }
-  return out;
+  // Diagnostics only: SQL run on the benchmark database before the phases (e.g. to measure an index's cost).
+  if (process.env.BENCH_SETUP_SQL) await db.query(process.env.BENCH_SETUP_SQL);
+  await db.end();
+  return specs;
 }
 
-async function main() {
-  const started = Date.now();
-  const database = await createBenchDatabase(PG_URL);
+/** The pids of the PostgreSQL backends serving the benchmark database, refreshed while a topology runs. */
+function watchBackends(db: pg.Client, database: string): { pids: number[]; stop(): void } {
+  const state = { pids: [] as number[], timer: undefined as NodeJS.Timeout | undefined };
+  const refresh = () =>
+    db
+      .query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database])
+      .then(({ rows }) => (state.pids = rows.map((r: { pid: number }) => r.pid)))
+      .catch(() => undefined);
+  void refresh();
+  state.timer = setInterval(() => void refresh(), 250);
+  return {
+    get pids() {
+      return state.pids;
+    },
+    stop: () => clearInterval(state.timer),
+  };
+}
+
+interface Topology {
+  name: string;
+  procs: number;
+  enlace: boolean;
+  redis: boolean;
+  rates: number[];
+}
+
+const topologies: Record<string, Topology> = {
+  'enlace-2p': { name: 'enlace-2p', procs: 2, enlace: true, redis: true, rates: RATES },
+  'bare-2p': { name: 'bare-2p', procs: 2, enlace: false, redis: true, rates: RATES },
+  'enlace-1p': { name: 'enlace-1p', procs: 1, enlace: true, redis: false, rates: [] },
+  'bare-1p': { name: 'bare-1p', procs: 1, enlace: false, redis: false, rates: [] },
+};
+
+async function runTopology(
+  t: Topology,
+  ctx: {
+    database: { url: string; name: string };
+    redis: { url: string; pid: number | null };
+    dataDir: string;
+  },
+  state: { specs: Spec[] | null; monitor: pg.Client },
+): Promise<PhaseResult[]> {
   const procs: Proc[] = [];
   const results: PhaseResult[] = [];
+  const backends = watchBackends(state.monitor, ctx.database.name);
   try {
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      JWT_SECRET: SECRET,
-      ROLE: 'api',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'enlace-bench-')),
+    for (let i = 0; i < t.procs; i++) {
+      const port = await freePort();
+      const env: Record<string, string> = t.enlace
+        ? {
+            DATABASE_URL: ctx.database.url,
+            JWT_SECRET: SECRET,
+            ROLE: t.procs === 1 ? 'all' : 'api',
+            LOG_LEVEL: 'warn',
+            DATA_DIR: ctx.dataDir,
+            BENCH_PROBE_DIR: probeDir,
+            ...(t.redis ? { REDIS_URL: ctx.redis.url } : {}),
+          }
+        : { BENCH_PROBE_DIR: probeDir, ...(t.redis ? { BARE_REDIS_URL: ctx.redis.url } : {}) };
+      const entry = t.enlace
+        ? join(serverRoot, 'dist', 'apps', 'api', 'src', 'main.js')
+        : join(here, 'bare-server.js');
+      const p = spawnNode(entry, env, port, nodeArgs);
+      procs.push(p);
+      // the first Enlace process runs the migrations before the next starts
+      await waitHttp(p, t.enlace ? '/api/health' : '/socket.io/?EIO=4&transport=polling');
+    }
+    state.specs ??= await seed(ctx.database.url);
+    const serverPids = procs.map((p) => p.child.pid!);
+    const cpu: Record<string, () => number> = {
+      [t.enlace ? 'api' : 'bare']: () => cpuSeconds(serverPids),
+      ...(t.enlace ? { postgres: () => cpuSeconds(backends.pids) } : {}),
+      ...(t.redis && ctx.redis.pid ? { redis: () => cpuSeconds([ctx.redis.pid!]) } : {}),
+      clients: () => cpuSeconds([process.pid]),
     };
-    const main = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
-    log('starting API process A (migrations)');
-    const a = spawnNode(main, env, await freePort());
-    procs.push(a);
-    await waitHttp(a, '/api/health');
-    log('starting API process B');
-    const b = spawnNode(main, env, await freePort());
-    procs.push(b);
-    await waitHttp(b, '/api/health');
-
-    // Seed: CHANNELS private channels of READERS officers each, sessions, signed tokens.
-    const db = new pg.Client({ connectionString: database.url });
-    await db.connect();
-    const [{ id: networkId }] = (
-      await db.query(`SELECT id FROM networks WHERE slug = 'smuggling-trafficking'`)
-    ).rows;
-    const specs: Array<{ userId: string; token: string; channelId: string; sender: boolean; url: string }> =
-      [];
-    for (let c = 0; c < CHANNELS; c++) {
-      const users = (
-        await db.query(
-          `INSERT INTO users (email, password_hash, display_name, country, locale, timezone, calendar_token)
-           SELECT 'bench-' || $1::int || '-' || g || '@enlace.test', 'x', 'Bench ' || g, 'GT', 'en', 'UTC', md5(random()::text) || g
-             FROM generate_series(1, $2::int) g RETURNING id`,
-          [c, READERS],
-        )
-      ).rows.map((r: { id: string }) => r.id);
-      await db.query(
-        `INSERT INTO network_memberships (user_id, network_id, role) SELECT unnest($1::uuid[]), $2, 'officer'`,
-        [users, networkId],
-      );
-      const sessions = (
-        await db.query(
-          `INSERT INTO auth_sessions (user_id, token_hash, expires_at) SELECT unnest($1::uuid[]), 'x', now() + interval '1 hour' RETURNING id, user_id`,
-          [users],
-        )
-      ).rows as Array<{ id: string; user_id: string }>;
-      const [{ id: channelId }] = (
-        await db.query(
-          `INSERT INTO channels (network_id, name, visibility) VALUES ($1, $2, 'private') RETURNING id`,
-          [networkId, `bench-${c}`],
-        )
-      ).rows;
-      await db.query(`INSERT INTO channel_members (channel_id, user_id) SELECT $1, unnest($2::uuid[])`, [
-        channelId,
-        users,
-      ]);
-      sessions.forEach((s, i) =>
-        specs.push({
-          userId: s.user_id,
-          token: accessToken(SECRET, s.user_id, s.id),
-          channelId,
-          sender: i < SENDERS_PER_CHANNEL,
-          url: i % 2 === 0 ? a.url : b.url,
-        }),
-      );
-    }
-    // Diagnostics only: SQL run on the benchmark database before the phases (e.g. to measure an index's cost).
-    if (process.env.BENCH_SETUP_SQL) await db.query(process.env.BENCH_SETUP_SQL);
-    await db.end();
-    cpuGroups = {
-      api: () => cpuSeconds({ pids: [a.child.pid!, b.child.pid!] }),
-      postgres: () => cpuSeconds({ comm: 'postgres' }),
-      redis: () => cpuSeconds({ comm: 'redis-server' }),
-      clients: () => cpuSeconds({ pids: [process.pid] }),
+    const serverGroups = Object.keys(cpu).filter((k) => k !== 'clients');
+    log(`${t.name}: connecting ${state.specs.length} clients to ${t.procs} process(es)`);
+    const clients: Client[] = await connectAll(
+      state.specs.map((s, i) => ({
+        url: procs[i % procs.length].url,
+        auth: t.enlace ? { token: accessToken(SECRET, s.userId, s.sessionId) } : { rooms: [s.channelId] },
+        channelId: s.channelId,
+        sender: s.sender,
+      })),
+    );
+    const opts = {
+      cpu,
+      serverGroups,
+      warmupMs: WARMUP_MS,
+      pg: DIAG && t.enlace ? { client: state.monitor, database: ctx.database.name } : undefined,
     };
-    log(
-      `connecting ${specs.length} clients (${CHANNELS} channels × ${READERS} readers, ${CHANNELS * SENDERS_PER_CHANNEL} senders) to both processes`,
-    );
-    const ours = await connectAll(
-      specs.map((s) => ({ url: s.url, auth: { token: s.token }, channelId: s.channelId, sender: s.sender })),
-    );
-    log('warm-up (not measured): 250 msg/s');
-    await runPhase('warm-up', ours, { rate: 250 }, 3000);
-    await quiesce();
-    for (const rate of RATES) {
-      log(`enlace: ${rate} msg/s for ${PHASE_MS / 1000} s`);
-      results.push(await runPhase(`enlace ${rate}/s`, ours, { rate }, PHASE_MS));
-      log(JSON.stringify(results[results.length - 1]));
-      await quiesce();
+    const settle = () => new Promise((r) => setTimeout(r, 1000));
+    await runPhase(`${t.name} warm-up`, clients, { rate: 250 }, 3000, { ...opts, pg: undefined });
+    await settle();
+    for (const rate of t.rates) {
+      log(`${t.name}: ${rate} msg/s for ${PHASE_MS / 1000} s`);
+      results.push(await runPhase(`${t.name} ${rate}/s`, clients, { rate }, PHASE_MS, opts));
+      await settle();
     }
-    log(`enlace: maximum (${WINDOW} in flight per sender) for ${PHASE_MS / 1000} s`);
-    results.push(await runPhase('enlace max', ours, { window: WINDOW }, PHASE_MS));
-    log(JSON.stringify(results[results.length - 1]));
-    ours.forEach((c) => c.socket.close());
-    await Promise.all(procs.splice(0).map(stop));
-
-    if (!process.env.BENCH_SKIP_BARE) {
-      log('bare socket.io server (ceiling)');
-      const bare = spawnNode(join(here, 'bare-server.js'), {}, await freePort());
-      procs.push(bare);
-      await waitHttp(bare, '/socket.io/?EIO=4&transport=polling');
-      cpuGroups = {
-        bare: () => cpuSeconds({ pids: [bare.child.pid!] }),
-        clients: () => cpuSeconds({ pids: [process.pid] }),
-      };
-      const bareClients = await connectAll(
-        specs.map((s) => ({
-          url: bare.url,
-          auth: { rooms: [s.channelId] },
-          channelId: s.channelId,
-          sender: s.sender,
-        })),
-      );
-      results.push(await runPhase(`bare ${TARGET_RATE}/s`, bareClients, { rate: TARGET_RATE }, PHASE_MS));
-      log(JSON.stringify(results[results.length - 1]));
-      results.push(await runPhase('bare max', bareClients, { window: WINDOW }, PHASE_MS));
-      log(JSON.stringify(results[results.length - 1]));
-      bareClients.forEach((c) => c.socket.close());
-    }
+    log(`${t.name}: maximum (${WINDOW} in flight per sender) for ${PHASE_MS / 1000} s`);
+    results.push(await runPhase(`${t.name} max`, clients, { window: WINDOW }, PHASE_MS, opts));
+    clients.forEach((c) => c.socket.close());
+    for (const r of results)
+      log(`${r.phase}: ${r.perSecond}/s p50 ${r.p50} p99 ${r.p99} ${r.coreUsPerDelivery} core-µs`);
   } finally {
+    backends.stop();
     await Promise.all(procs.map(stop));
-    if (process.env.BENCH_KEEP_DB) log(`kept the database ${database.name}`);
-    else await database.drop();
   }
+  return results;
+}
 
-  const by = (name: string) => results.find((r) => r.phase === name)!;
-  const ratio = by('bare max') ? by('enlace max').perSecond / by('bare max').perSecond : NaN;
+/** The server processes' stalls and GC pauses inside a phase's window, as offsets on its timeline. */
+function serverEvents(r: PhaseResult): string[] {
+  const lines: string[] = [];
+  for (const f of readdirSync(probeDir).filter((n) => n.startsWith('probe-'))) {
+    const probe = JSON.parse(readFileSync(join(probeDir, f), 'utf8')) as {
+      pid: number;
+      stalls: Array<{ at: number; ms: number }>;
+      gcs: Array<{ at: number; ms: number; kind: string }>;
+    };
+    const inside = (at: number) => at >= r.startedAt && at <= r.startedAt + PHASE_MS;
+    for (const s of probe.stalls.filter((s) => inside(s.at)))
+      lines.push(`  pid ${probe.pid} event loop blocked ${s.ms} ms at +${s.at - r.startedAt} ms`);
+    for (const g of probe.gcs.filter((g) => inside(g.at)))
+      lines.push(`  pid ${probe.pid} GC ${g.kind} ${g.ms} ms at +${g.at - r.startedAt} ms`);
+  }
+  for (const s of r.clientStalls) lines.push(`  client event loop blocked ${s.ms} ms at +${s.at} ms`);
+  const waits = new Map<string, number>();
+  for (const w of r.pgWaits)
+    waits.set(`${w.event} at +${Math.floor(w.at / BUCKET_MS) * BUCKET_MS} ms`, w.count);
+  for (const [k, n] of waits) lines.push(`  postgres: ${n} backend(s) waiting on ${k}`);
+  return lines;
+}
+
+function report(results: PhaseResult[], started: number, load: string): string {
   const header = [
     'phase',
-    'persisted/s',
-    'sent',
+    'msg/s',
     'errors',
     'deliveries',
     'p50 ms',
     'p99 ms',
     'max ms',
-    'client loop p99 ms',
-    'cores used',
+    'core-µs/delivery',
+    'cores',
   ];
   const rows = results.map((r) => [
     r.phase,
     String(r.perSecond),
-    String(r.sent),
     String(r.errors),
     `${r.deliveries}/${r.expectedDeliveries}`,
     String(r.p50),
     String(r.p99),
     String(r.max),
-    String(r.clientLoopP99),
+    String(r.coreUsPerDelivery),
     Object.entries(r.cpu)
       .map(([k, v]) => `${k} ${v}`)
       .join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  const by = (name: string) => results.find((r) => r.phase === name);
+  const ratio = (a?: PhaseResult, b?: PhaseResult, f = (r: PhaseResult) => r.perSecond) =>
+    a && b ? (f(a) / f(b)).toFixed(2) : 'n/a';
+  const cost = (r: PhaseResult) => r.coreUsPerDelivery;
+  const p99At = (rate: number) => by(`enlace-2p ${rate}/s`)?.p99 ?? NaN;
+  const timelines = results
+    .filter((r) => !r.phase.endsWith('max'))
+    .map((r) => `${r.phase.padEnd(16)} ${r.timeline.join(' ')}`);
   const out = [
-    `messages benchmark: 2 API processes (PostgreSQL + Redis streams adapter), ${CHANNELS} channels × ${READERS} readers, ${CHANNELS * SENDERS_PER_CHANNEL} senders`,
+    `messages benchmark: ${CHANNELS} channels × ${READERS} readers, ${CHANNELS * SENDERS_PER_CHANNEL} senders, ` +
+      `${PHASE_MS / 1000} s phases; load average at start ${load}`,
     line(header),
+    line(header.map((_, i) => '-'.repeat(widths[i]))),
     ...rows.map(line),
-    `ratio (enlace max ÷ bare socket.io max): ${ratio.toFixed(2)}`,
-    `target: ≥ ${TARGET_RATE} persisted msg/s to ${READERS} readers each with p99 < 100 ms, ratio ≥ 0.3`,
-    `highest offered rate held with p99 < 100 ms: ${
-      results
-        .filter(
-          (r) => r.phase.startsWith('enlace') && r.phase.endsWith('/s') && r.p99 < 100 && r.errors === 0,
-        )
-        .map((r) => r.perSecond)
-        .sort((x, y) => y - x)[0] ?? 'none'
-    } msg/s`,
+    '',
+    `two processes: enlace max ÷ bare max (same Redis streams adapter) = ${ratio(by('enlace-2p max'), by('bare-2p max'))} (target ≥ 0.7)`,
+    `two processes: core-µs per delivery at the maximum, enlace ÷ bare = ${ratio(by('enlace-2p max'), by('bare-2p max'), cost)} (target ≤ 2)`,
+    `one process:   enlace max ÷ bare max = ${ratio(by('enlace-1p max'), by('bare-1p max'))}; core-µs ratio ${ratio(by('enlace-1p max'), by('bare-1p max'), cost)}`,
+    `p99 at 250 msg/s: ${p99At(250)} ms (target < 50); at 500 msg/s: ${p99At(500)} ms (target < 100)`,
+    '',
+    `timeline: worst latency (ms) of the messages sent in each ${BUCKET_MS} ms of the measured window`,
+    ...timelines,
+    ...(DIAG
+      ? ['', 'diagnostics (BENCH_DIAG=1):', ...results.flatMap((r) => [r.phase, ...serverEvents(r)])]
+      : []),
     `took ${Math.round((Date.now() - started) / 1000)} s`,
-  ].join('\n');
-  process.stdout.write(out + '\n');
+  ];
+  return out.join('\n');
+}
+
+async function main() {
+  const started = Date.now();
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const database = await createBenchDatabase(PG_URL);
+  const redis = await privateRedis();
+  const monitor = new pg.Client({ connectionString: database.url });
+  await monitor.connect();
+  const results: PhaseResult[] = [];
+  try {
+    const state = { specs: null as Spec[] | null, monitor };
+    const dataDir = mkdtempSync(join(tmpdir(), 'enlace-bench-'));
+    for (const name of TOPOLOGIES) {
+      const t = topologies[name];
+      if (!t) throw new Error(`unknown topology ${name}`);
+      results.push(...(await runTopology(t, { database, redis, dataDir }, state)));
+    }
+  } finally {
+    await monitor.end();
+    await redis.stop();
+    if (process.env.BENCH_KEEP_DB) log(`kept the database ${database.name}`);
+    else await database.drop();
+  }
+  const text = report(results, started, load);
+  process.stdout.write(text + '\n');
   const dir = join(here, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `messages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(dir, `messages-${stamp}.md`), '```\n' + text + '\n```\n');
   writeFileSync(
-    file,
+    join(dir, `messages-${stamp}.json`),
     JSON.stringify(
       {
         at: new Date().toISOString(),
-        config: { CHANNELS, READERS, SENDERS_PER_CHANNEL, RATES, WINDOW, PHASE_MS },
+        load,
+        serverRoot,
+        config: { CHANNELS, READERS, SENDERS_PER_CHANNEL, RATES, WINDOW, PHASE_MS, TOPOLOGIES },
         results,
-        ratio,
       },
       null,
       2,
     ),
   );
-  process.stdout.write(`results written to ${file}\n`);
+  process.stdout.write(`results written to bench/results/messages-${stamp}.{md,json}\n`);
 }
 
 main().catch((e) => {

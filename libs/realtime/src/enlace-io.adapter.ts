@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import type { Server, ServerOptions } from 'socket.io';
+import { isObservable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '#config';
 import { RealtimeServer } from './realtime.server.js';
 
@@ -44,5 +46,41 @@ export class EnlaceIoAdapter extends IoAdapter {
       pingInterval: 20_000,
       pingTimeout: 20_000,
     });
+  }
+
+  /**
+   * Nest's IoAdapter passes every packet of every socket through rxjs (`fromEvent`, `mergeMap`, `defer`, `filter`,
+   * `takeUntil`): a subscription per event name per socket, and several operator objects per packet, which cost the
+   * gateway more CPU than validating and storing a message. The gateway's handlers return promises, so they are bound
+   * here as plain listeners with the same contract: the handler's result answers through the ack (or is emitted when
+   * it names an `event`), nothing is answered for `undefined` (the WS exception filter has answered), a handler that
+   * returns an Observable is subscribed, and a failure is logged without ever removing the socket's listeners.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    _transform: (data: unknown) => unknown,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      const answer = (response: any, ack?: unknown) => {
+        if (response === undefined || response === null) return;
+        if (response.event) socket.emit(response.event, response.data);
+        else if (!isAckHandledManually && typeof ack === 'function') ack(response);
+      };
+      const fail = (error: unknown) => this.logger.error(error);
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args);
+        let result: unknown;
+        try {
+          result = callback(data, ack);
+        } catch (error) {
+          return fail(error);
+        }
+        Promise.resolve(result).then((response) => {
+          if (isObservable(response)) response.subscribe({ next: (r) => answer(r, ack), error: fail });
+          else answer(response, ack);
+        }, fail);
+      });
+    }
   }
 }

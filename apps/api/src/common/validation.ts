@@ -14,6 +14,7 @@ import {
   ValidationFailed,
   type ErrorDetail,
 } from '#domain';
+import { fastValidate } from './fast-validation.js';
 import { forbiddenKeyPath } from './http-hardening.js';
 
 /**
@@ -135,6 +136,11 @@ export function validatePayload<T extends object>(dto: ClassConstructor<T>, valu
       { field: forbidden, message: 'is not a known field', es: 'no es un campo conocido' },
     ]);
   }
+  return fastValidate(dto, value as Record<string, unknown>) ?? validateFully(dto, value);
+}
+
+/** class-transformer and class-validator on a plain object: the instance, or ValidationFailed with every detail. */
+export function validateFully<T extends object>(dto: ClassConstructor<T>, value: object): T {
   const instance = plainToInstance(dto, value);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   if (errors.length) throw new ValidationFailed(validationDetails(errors));
