@@ -46,7 +46,13 @@ export class SheetFollowUpsService {
           action: 'follow_up.respond',
           targetType: 'follow_up',
           targetId: id,
-          details: { country: p.country, status: 'done', by: 'sheet.publish', topic: p.topic, version: p.version },
+          details: {
+            country: p.country,
+            status: 'done',
+            by: 'sheet.publish',
+            topic: p.topic,
+            version: p.version,
+          },
         },
         m,
       );

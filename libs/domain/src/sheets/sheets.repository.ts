@@ -63,7 +63,10 @@ export class SheetsRepository {
   }
 
   /** The latest version of every sheet (of one country, of one topic, or all), without the bodies. */
-  async latest(filter: { country?: string; topic?: string }): Promise<Omit<SheetVersionRow, 'bodyEn' | 'bodyEs'>[]> {
+  async latest(filter: {
+    country?: string;
+    topic?: string;
+  }): Promise<Omit<SheetVersionRow, 'bodyEn' | 'bodyEs'>[]> {
     const rows = await this.dataSource.query(
       `SELECT DISTINCT ON (s.country, s.topic)
               trim(s.country) AS country, s.topic, s.version, s.created_at AS "createdAt", ${AUTHOR} AS author

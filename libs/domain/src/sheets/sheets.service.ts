@@ -80,7 +80,8 @@ export class SheetsService {
     if (errors.length) throw new ValidationFailed(errors);
     const row = await this.repo.version(country, t, n);
     if (!row) throw new NotFound('country sheet');
-    const latest = n === undefined ? row.version : ((await this.repo.version(country, t))?.version ?? row.version);
+    const latest =
+      n === undefined ? row.version : ((await this.repo.version(country, t))?.version ?? row.version);
     return this.view(row, latest);
   }
 
@@ -111,10 +112,19 @@ export class SheetsService {
       );
       await this.audit.record(
         ctx,
-        { action: 'sheet.publish', targetType: 'country_sheet', targetId: `${country}:${t}`, details: { version } },
+        {
+          action: 'sheet.publish',
+          targetType: 'country_sheet',
+          targetId: `${country}:${t}`,
+          details: { version },
+        },
         m,
       );
-      const completed = await this.followUps.complete(ctx, { country, topic: t, version, userId: me.id, at }, m);
+      const completed = await this.followUps.complete(
+        ctx,
+        { country, topic: t, version, userId: me.id, at },
+        m,
+      );
       return { version, completed };
     });
     const view = this.view((await this.repo.version(country, t, version))!, version);
@@ -140,7 +150,8 @@ export class SheetsService {
   ): Promise<SheetFreshnessView[]> {
     this.policy.assertCanRead(me);
     const errors: ErrorDetail[] = [];
-    if (query.topic !== undefined && !isSheetTopic(query.topic)) errors.push(topicProblem('topic', query.topic));
+    if (query.topic !== undefined && !isSheetTopic(query.topic))
+      errors.push(topicProblem('topic', query.topic));
     const period = staleAfterPeriod(query.staleAfter, errors);
     if (errors.length) throw new ValidationFailed(errors);
     const topics = query.topic ? [query.topic as SheetTopic] : [...SHEET_TOPICS];
@@ -186,7 +197,11 @@ export class SheetsService {
   private assertSheet(country: string, topic: string): SheetTopic {
     const errors: ErrorDetail[] = [];
     if (!MEMBER_COUNTRY_CODES.includes(country))
-      errors.push({ field: 'country', message: countryCodeHint('member').en, es: countryCodeHint('member').es });
+      errors.push({
+        field: 'country',
+        message: countryCodeHint('member').en,
+        es: countryCodeHint('member').es,
+      });
     if (!isSheetTopic(topic)) errors.push(topicProblem('topic', topic));
     if (errors.length) throw new ValidationFailed(errors);
     return topic as SheetTopic;
