@@ -564,6 +564,15 @@ const REST: RestCell[] = [
     expected: (a) => (readsSheets(a) === 403 ? 403 : sheetPolicy.canPublish(p(a), 'GT') ? 200 : 403),
   },
   {
+    action: 'POST /api/sheets/preview',
+    method: 'POST',
+    path: () => '/api/sheets/preview',
+    body: () => ({ body: { en: '<script>x</script> **bold**', es: '' } }),
+    expected: (a) => (sheetPolicy.canPreview(p(a)) ? 200 : 403),
+    check: (res) =>
+      res.body.html.en.includes('<strong>bold</strong>') && !res.body.html.en.includes('<script'),
+  },
+  {
     action: 'GET /api/sheets',
     method: 'GET',
     path: () => '/api/sheets?topic=visa-requirements&staleAfter=P30D',

@@ -192,6 +192,20 @@ describe('country sheets: access, safe Markdown, versions, staleness', () => {
     expect((await u.gt.http.get('/api/sheets?topic=recipes')).status).toBe(400);
   });
 
+  it('previews the HTML for officers, storing nothing', async () => {
+    const before = await stored();
+    const res = await u.gt.http.post('/api/sheets/preview', { body: HOSTILE });
+    expect(res.status).toBe(200);
+    expect(res.body.html.en).not.toMatch(/<script|javascript:/i);
+    expect(res.body.html.en).toContain('<h1>Visa requirements</h1>');
+    expect((await u.gt.http.post('/api/sheets/preview', { body: { en: '', es: 'x' } })).body.html.en).toBe(
+      '',
+    );
+    for (const who of ['mxObserver', 'secretariat', 'noMembership'] as const)
+      expect((await u[who].http.post('/api/sheets/preview', { body: HOSTILE })).status).toBe(403);
+    expect(await stored()).toBe(before);
+  });
+
   it('shows every member country with its latest version and whether it is stale, as the clock moves', async () => {
     let reader = u.gt.http;
     const grid = async (q: string) => (await reader.get(`/api/sheets?${q}`)).body as any[];

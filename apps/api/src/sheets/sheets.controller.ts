@@ -1,10 +1,16 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type Principal, type RequestContext, SheetsService } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
 import { PublishSheetDto, SheetFreshnessQuery, SheetVersionQuery } from './dto/sheets.dto.js';
-import { SheetDto, SheetFreshnessDto, SheetSummaryDto, SheetVersionDto } from './dto/sheet-responses.dto.js';
+import {
+  SheetDto,
+  SheetFreshnessDto,
+  SheetPreviewDto,
+  SheetSummaryDto,
+  SheetVersionDto,
+} from './dto/sheet-responses.dto.js';
 
 /** Country sheets, the Virtual Secretariat's library: members read, the country's officers publish. */
 @ApiTags('sheets')
@@ -61,5 +67,13 @@ export class SheetsController {
   @Get('sheets')
   freshness(@CurrentUser() me: Principal, @Query() query: SheetFreshnessQuery) {
     return this.sheets.freshness(me, query);
+  }
+
+  @ApiOkResponse({ type: SheetPreviewDto, description: 'the HTML this text would show; nothing is stored' })
+  @ApiErrors(400)
+  @Post('sheets/preview')
+  @HttpCode(200)
+  preview(@CurrentUser() me: Principal, @Body() body: PublishSheetDto) {
+    return this.sheets.preview(me, { body: body.body });
   }
 }

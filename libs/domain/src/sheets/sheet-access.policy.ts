@@ -20,6 +20,19 @@ export class SheetAccessPolicy {
     return !!p.country && p.country === country && isOfficerAnywhere(p);
   }
 
+  /** The editor's preview: whoever may publish some country's sheets (an officer with a country). */
+  canPreview(p: Principal): boolean {
+    return !!p.country && isOfficerAnywhere(p);
+  }
+
+  assertCanPreview(p: Principal): void {
+    if (!this.canPreview(p))
+      throw new NotAllowed({
+        en: 'Only liaison officers can preview country sheets.',
+        es: 'Solo los oficiales de enlace pueden previsualizar fichas de país.',
+      });
+  }
+
   assertCanRead(p: Principal): void {
     if (!this.canRead(p))
       throw new NotAllowed({

@@ -143,6 +143,18 @@ export class SheetsService {
     return view;
   }
 
+  /** The editor's preview: the HTML a version with this text would show (nothing is stored). */
+  preview(me: Principal, input: { body?: unknown }): { html: { en: string; es: string } } {
+    this.policy.assertCanPreview(me);
+    const errors: ErrorDetail[] = [];
+    const raw = (input.body ?? {}) as Record<string, unknown>;
+    // blanks are fine here (a draft in progress): only the shape and the length are checked
+    sheetBody({ en: raw.en === '' ? ' x' : raw.en, es: raw.es === '' ? ' x' : raw.es }, errors);
+    if (errors.length) throw new ValidationFailed(errors);
+    const html = (text: unknown) => (typeof text === 'string' && text ? renderSheetMarkdown(text) : '');
+    return { html: { en: html(raw.en), es: html(raw.es) } };
+  }
+
   /** For every member country (and each topic, or the one asked), its latest version and whether it is stale. */
   async freshness(
     me: Principal,

@@ -50,3 +50,8 @@ export class SheetFreshnessDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updatedAt: string | null;
   @ApiProperty({ description: 'missing, or older than staleAfter' }) stale: boolean;
 }
+
+export class SheetPreviewDto {
+  @ApiProperty({ type: SheetTextDto, description: 'HTML rendered by the server, safe to insert' })
+  html: SheetTextDto;
+}
