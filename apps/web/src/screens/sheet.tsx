@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { ApiError, api } from '../api/http.js';
+import { api } from '../api/http.js';
 import { session } from '../api/session.js';
 import type { Sheet, SheetVersion } from '../api/types.js';
 import { SheetDiff } from '../components/sheet-diff.js';
@@ -22,21 +22,20 @@ export default function SheetScreen() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('version');
   const path = `/countries/${country}/sheets/${topic}`;
-  const sheet = useLoad(
-    () =>
-      api.get<Sheet>(asked ? `${path}?version=${asked}` : path).catch((e: unknown) => {
-        // nothing published yet: the page still shows the topic (and the editor to its officers)
-        if (e instanceof ApiError && e.status === 404 && !asked) return null;
-        throw e;
-      }),
-    [path, asked],
-  );
   const versions = useLoad(() => api.get<SheetVersion[]>(`${path}/versions`), [path]);
+  // nothing published yet (no versions): the page still shows the topic, and the editor to its officers
+  const latest = versions.data?.[0]?.version;
+  const sheet = useLoad<Sheet | null | undefined>(
+    () =>
+      asked || latest
+        ? api.get<Sheet>(`${path}?version=${asked ?? latest}`)
+        : Promise.resolve(versions.data ? null : undefined),
+    [path, asked, latest, !!versions.data],
+  );
   const [notice, setNotice] = useState('');
   useLiveEvent('sheet.published', (e: { country: string; topic: string; version: number }) => {
     if (e.country !== country || e.topic !== topic) return;
     versions.reload();
-    if (!asked) sheet.reload();
     setNotice(t('sheets.live', { version: e.version }));
   });
   const me = session.user!;
@@ -53,8 +52,13 @@ export default function SheetScreen() {
       <p className="muted">{`${f.country(country)} (${country})`}</p>
       <h1>{title}</h1>
       <p role="status">{notice}</p>
-      {sheet.error ? <ErrorNote error={sheet.error} onRetry={sheet.reload} /> : null}
-      {sheet.data === undefined && !sheet.error && <Loading />}
+      {versions.error || sheet.error ? (
+        <ErrorNote
+          error={versions.error ?? sheet.error}
+          onRetry={versions.error ? versions.reload : sheet.reload}
+        />
+      ) : null}
+      {sheet.data === undefined && !sheet.error && !versions.error && <Loading />}
       {sheet.data === null && <p>{t('sheets.none')}</p>}
       {s && (
         <article aria-labelledby="sheet-version">
@@ -112,7 +116,6 @@ export default function SheetScreen() {
               p.delete('version');
               return p;
             });
-            sheet.reload();
             versions.reload();
           }}
         />
