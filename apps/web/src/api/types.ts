@@ -93,7 +93,13 @@ export interface FollowUp {
 }
 
 export interface Board {
-  followUps: Array<{ id: string; title: string; dueAt: string; assignments: Assignment[] }>;
+  followUps: Array<{
+    id: string;
+    title: string;
+    dueAt: string;
+    sheet?: { topic: SheetTopic } | null;
+    assignments: Assignment[];
+  }>;
   summary: { pending: number; acknowledged: number; done: number; overdue: number };
 }
 

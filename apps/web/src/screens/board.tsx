@@ -37,7 +37,16 @@ export default function BoardScreen() {
       const rest = b.followUps.filter((x) => x.id !== item.id);
       const followUps = item.cancelled
         ? rest
-        : [...rest, { id: item.id, title: item.title, dueAt: item.dueAt, assignments: item.assignments }];
+        : [
+            ...rest,
+            {
+              id: item.id,
+              title: item.title,
+              dueAt: item.dueAt,
+              sheet: item.sheet,
+              assignments: item.assignments,
+            },
+          ];
       const summary = { pending: 0, acknowledged: 0, done: 0, overdue: 0 };
       for (const r of followUps) for (const a of r.assignments) summary[a.status]++;
       return { followUps, summary };
