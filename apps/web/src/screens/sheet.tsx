@@ -108,7 +108,7 @@ export default function SheetScreen() {
       )}
       {canPublish && sheet.data !== undefined && (
         <SheetEditor
-          key={s?.latestVersion ?? 0}
+          key={path}
           path={path}
           current={s ?? undefined}
           onPublished={() => {
