@@ -5,6 +5,7 @@ import {
   CaseAccessPolicy,
   ChannelAccessPolicy,
   FollowUpAccessPolicy,
+  SheetAccessPolicy,
   accessScope,
   type ChannelAccessFacts,
   type Principal,
@@ -97,6 +98,9 @@ const accountPolicy = new AccountAccessPolicy();
 const followUpPolicy = new FollowUpAccessPolicy({
   holdsPresidency: async (p: Principal) => p.country === PPT_COUNTRY,
 } as any);
+
+const sheetPolicy = new SheetAccessPolicy();
+const readsSheets = (a: Actor) => (sheetPolicy.canRead(p(a)) ? 200 : 403);
 
 let caseFacts: Record<CaseKey, { networkId: string; handling: 'network' | 'involved'; countries: string[] }>;
 let openerCountry: string;
@@ -530,6 +534,51 @@ const REST: RestCell[] = [
     body: () => ({ title: `Actividad ${randomUUID().slice(0, 4)}` }),
     expected: (a) => readOr404(followUpReadable(a), coordinates(a) ? 200 : 403),
   },
+  // country sheets (the GT officer published GT's visa requirements in the fixtures)
+  {
+    action: 'GET /api/countries/:code/sheets',
+    method: 'GET',
+    path: () => '/api/countries/GT/sheets',
+    expected: readsSheets,
+    check: (res) => res.body.find((s: any) => s.topic === 'visa-requirements')?.version >= 1,
+  },
+  {
+    action: 'GET /api/countries/:code/sheets/:topic',
+    method: 'GET',
+    path: () => '/api/countries/GT/sheets/visa-requirements?version=1',
+    expected: readsSheets,
+    check: (res) => res.body.version === 1 && !res.body.html.en.includes('<script'),
+  },
+  {
+    action: 'GET /api/countries/:code/sheets/:topic/versions',
+    method: 'GET',
+    path: () => '/api/countries/GT/sheets/visa-requirements/versions',
+    expected: readsSheets,
+  },
+  {
+    action: 'PUT /api/countries/:code/sheets/:topic',
+    method: 'PUT',
+    path: () => '/api/countries/GT/sheets/visa-requirements',
+    body: (_f, a) => ({ body: { en: `Passport (${a.role})`, es: `Pasaporte (${a.role})` } }),
+    // only officers of that country; a caller who may not read the library at all is told that first
+    expected: (a) => (readsSheets(a) === 403 ? 403 : sheetPolicy.canPublish(p(a), 'GT') ? 200 : 403),
+  },
+  {
+    action: 'POST /api/sheets/preview',
+    method: 'POST',
+    path: () => '/api/sheets/preview',
+    body: () => ({ body: { en: 'Intro **bold** <script>x</script>', es: '' } }),
+    expected: (a) => (sheetPolicy.canPreview(p(a)) ? 200 : 403),
+    check: (res) =>
+      res.body.html.en.includes('<strong>bold</strong>') && !res.body.html.en.includes('<script'),
+  },
+  {
+    action: 'GET /api/sheets',
+    method: 'GET',
+    path: () => '/api/sheets?topic=visa-requirements&staleAfter=P30D',
+    expected: readsSheets,
+    check: (res) => res.body.length === 11 && res.body.find((r: any) => r.country === 'GT').stale === false,
+  },
 ];
 
 // ---- the table: every client → server socket event ---------------------------------------------------------------
@@ -671,8 +720,11 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
       responsibleCountries: ['MX'],
       targetDate: utcDay(90),
     });
-    expect([officersCh.status, privateCh.status, followUp.status, activity.status]).toEqual([
-      201, 201, 201, 201,
+    const sheet = await gt.http.put('/api/countries/GT/sheets/visa-requirements', {
+      body: { en: 'Passport <script>alert(1)</script>', es: 'Pasaporte' },
+    });
+    expect([officersCh.status, privateCh.status, followUp.status, activity.status, sheet.status]).toEqual([
+      201, 201, 201, 201, 200,
     ]);
     fixtures = {
       networkIds: {},

@@ -10,10 +10,11 @@ import { MessagingApiModule } from './messaging/messaging-api.module.js';
 import { FollowUpsApiModule } from './follow-ups/follow-ups-api.module.js';
 import { TrainingApiModule } from './training/training-api.module.js';
 import { DigestsApiModule } from './digests/digests-api.module.js';
+import { SheetsApiModule } from './sheets/sheets-api.module.js';
 
 /** HTTP and socket.io entry points: thin, they validate, authorise and call a domain service. */
 @Module({
-  imports: [MessagingApiModule, FollowUpsApiModule, TrainingApiModule, DigestsApiModule],
+  imports: [MessagingApiModule, FollowUpsApiModule, TrainingApiModule, DigestsApiModule, SheetsApiModule],
   controllers: [AuthController, AdminUsersController, PresidencyController, HealthController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -60,6 +60,12 @@ export const routes: ScreenRoute[] = [
   { path: '/training/:id', screen: lazy(() => import('./screens/training-event.js')) },
   { path: '/training/:id/edit', screen: lazy(() => import('./screens/training-edit.js')) },
   {
+    path: '/library',
+    screen: lazy(() => import('./screens/library.js')),
+    nav: { label: 'nav.library', shows: (u) => u.memberships.length > 0 || staff(u) },
+  },
+  { path: '/library/:country/:topic', screen: lazy(() => import('./screens/sheet.js')) },
+  {
     path: '/settings/digest',
     screen: lazy(() => import('./screens/digest-settings.js')),
     nav: { label: 'nav.digest', shows: () => true },

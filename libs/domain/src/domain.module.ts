@@ -17,6 +17,7 @@ import { MessagingDomainModule } from './messaging/messaging.module.js';
 import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
 import { TrainingDomainModule } from './training/training.module.js';
 import { DigestsDomainModule } from './digests/digests.module.js';
+import { SheetsDomainModule } from './sheets/sheets.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -41,6 +42,7 @@ const providers = [
     FollowUpsDomainModule,
     TrainingDomainModule,
     DigestsDomainModule,
+    SheetsDomainModule,
   ],
   providers,
   exports: [
@@ -49,6 +51,7 @@ const providers = [
     FollowUpsDomainModule,
     TrainingDomainModule,
     DigestsDomainModule,
+    SheetsDomainModule,
   ],
 })
 export class DomainModule {}

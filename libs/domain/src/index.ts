@@ -20,3 +20,4 @@ export * from './messaging/index.js';
 export * from './follow-ups/index.js';
 export * from './training/index.js';
 export * from './digests/index.js';
+export * from './sheets/index.js';

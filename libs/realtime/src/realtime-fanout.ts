@@ -92,6 +92,9 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
     'training.reminder': (io, { userIds, reminder }) => {
       if (userIds.length) emit(io.to(userIds.map(rooms.user)), 'training.reminder', reminder);
     },
+    // Country sheets: every member of either network, and the staff.
+    'sheet.published': (io, { sheet, networkIds }) =>
+      emit(io.to([...networkIds.map(rooms.network), rooms.staff]), 'sheet.published', sheet),
     typing: (io, { channelId, user, originSocketId }) => {
       const to = io.to(rooms.channel(channelId));
       emit(originSocketId ? to.except(originSocketId) : to, 'typing', { channelId, user });

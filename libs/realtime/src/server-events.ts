@@ -4,6 +4,7 @@ import type {
   FollowUpReminderEvent,
   FollowUpView,
   MessageView,
+  SheetPublishedEvent,
   TrainingEventView,
   TrainingRegistrationEvent,
   TrainingReminderEvent,
@@ -56,6 +57,7 @@ export interface ServerEventMap {
   'training.cancelled': TrainingEventView;
   'training.registration': TrainingRegistrationEvent;
   'training.reminder': TrainingReminderEvent;
+  'sheet.published': SheetPublishedEvent;
   typing: { channelId: string; user: UserRef };
   presence: { user: UserRef; status: 'online' | 'offline' };
   'access.updated': { memberships: Array<{ network: string; role: 'officer' | 'observer' }> };
@@ -79,6 +81,7 @@ const names: { [E in ServerEvent]: true } = {
   'training.cancelled': true,
   'training.registration': true,
   'training.reminder': true,
+  'sheet.published': true,
   typing: true,
   presence: true,
   'access.updated': true,

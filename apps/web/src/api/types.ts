@@ -88,11 +88,18 @@ export interface FollowUp {
   dueAt: string;
   cancelled: boolean;
   caseId: string | null;
+  sheet?: { topic: SheetTopic } | null;
   assignments: Assignment[];
 }
 
 export interface Board {
-  followUps: Array<{ id: string; title: string; dueAt: string; assignments: Assignment[] }>;
+  followUps: Array<{
+    id: string;
+    title: string;
+    dueAt: string;
+    sheet?: { topic: SheetTopic } | null;
+    assignments: Assignment[];
+  }>;
   summary: { pending: number; acknowledged: number; done: number; overdue: number };
 }
 
@@ -213,4 +220,56 @@ export interface DigestSubscriptionView {
   locale: 'en' | 'es';
   frequency: 'daily' | 'weekly';
   status: 'pending' | 'active' | 'unsubscribed';
+}
+
+export const SHEET_TOPICS = [
+  'visa-requirements',
+  'visa-types',
+  'consular-contacts',
+  'travel-documents',
+  'legislation',
+] as const;
+export type SheetTopic = (typeof SHEET_TOPICS)[number];
+
+export interface SheetAuthor {
+  id: string;
+  displayName: string;
+  country: string | null;
+}
+
+/** A topic of a country's library (nulls: nothing published yet). */
+export interface SheetSummary {
+  country: string;
+  topic: SheetTopic;
+  title: { en: string; es: string };
+  version: number | null;
+  updatedAt: string | null;
+  updatedBy: SheetAuthor | null;
+}
+
+/** One version: the Markdown source and the HTML the server rendered (the only HTML the client shows). */
+export interface Sheet {
+  country: string;
+  topic: SheetTopic;
+  title: { en: string; es: string };
+  version: number;
+  latestVersion: number;
+  body: { en: string; es: string };
+  html: { en: string; es: string };
+  updatedAt: string;
+  updatedBy: SheetAuthor | null;
+}
+
+export interface SheetVersion {
+  version: number;
+  updatedAt: string;
+  updatedBy: SheetAuthor | null;
+}
+
+export interface SheetFreshness {
+  country: string;
+  topic: SheetTopic;
+  version: number | null;
+  updatedAt: string | null;
+  stale: boolean;
 }

@@ -1,4 +1,6 @@
 /** English texts. Every key exists in es.ts too (the type checks it); the glossary of DOMAIN.md applies. */
+import { sheetsEn } from './sheets.js';
+
 export const en = {
   app: {
     name: 'Enlace',
@@ -32,7 +34,9 @@ export const en = {
     admin: 'Administration',
     training: 'Training',
     digest: 'Email digest',
+    library: 'Library',
   },
+  sheets: sheetsEn,
   digest: {
     title: 'Email digest',
     intro: 'A summary of your networks by email, at your local hour. Case content is never sent by email.',

@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { sheetsEs } from './sheets.js';
 
 /** Textos en español (glosario de DOMAIN.md). */
 export const es: Messages = {
@@ -34,7 +35,9 @@ export const es: Messages = {
     admin: 'Administración',
     training: 'Capacitación',
     digest: 'Resumen por correo',
+    library: 'Biblioteca',
   },
+  sheets: sheetsEs,
   digest: {
     title: 'Resumen por correo',
     intro:

@@ -125,6 +125,7 @@ class Live {
       'training.updated',
       'training.cancelled',
       'training.registration',
+      'sheet.published',
     ]) {
       socket.on(event, (payload: unknown) => this.fire(event, payload));
     }

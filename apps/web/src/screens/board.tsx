@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/http.js';
 import { session } from '../api/session.js';
-import { MEMBER_COUNTRIES, type Assignment, type Board, type FollowUp } from '../api/types.js';
+import { MEMBER_COUNTRIES, SHEET_TOPICS, type Assignment, type Board, type FollowUp } from '../api/types.js';
 import { CountryChecks, ErrorNote, Field, Loading, NetworkPicker } from '../components/ui.js';
 import { localInputToIso, useFormat } from '../format.js';
 import { useLiveEvent, useLoad, useNetwork } from '../hooks.js';
@@ -37,7 +37,16 @@ export default function BoardScreen() {
       const rest = b.followUps.filter((x) => x.id !== item.id);
       const followUps = item.cancelled
         ? rest
-        : [...rest, { id: item.id, title: item.title, dueAt: item.dueAt, assignments: item.assignments }];
+        : [
+            ...rest,
+            {
+              id: item.id,
+              title: item.title,
+              dueAt: item.dueAt,
+              sheet: item.sheet,
+              assignments: item.assignments,
+            },
+          ];
       const summary = { pending: 0, acknowledged: 0, done: 0, overdue: 0 };
       for (const r of followUps) for (const a of r.assignments) summary[a.status]++;
       return { followUps, summary };
@@ -137,6 +146,7 @@ function CreateFollowUp({ network, onCreated }: { network: string; onCreated: ()
   const [due, setDue] = useState('');
   const [all, setAll] = useState(false);
   const [countries, setCountries] = useState<string[]>([]);
+  const [sheet, setSheet] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -147,10 +157,12 @@ function CreateFollowUp({ network, onCreated }: { network: string; onCreated: ()
         ...(description ? { description } : {}),
         dueAt: localInputToIso(due),
         countries: all ? 'members' : countries,
+        ...(sheet ? { sheet: { topic: sheet } } : {}),
       });
       setTitle('');
       setDescription('');
       setCountries([]);
+      setSheet('');
       onCreated();
     } catch (err) {
       setError(err);
@@ -200,6 +212,18 @@ function CreateFollowUp({ network, onCreated }: { network: string; onCreated: ()
             label={f.country}
           />
         )}
+        <Field label={t('sheets.followUpSheet')} hint={t('sheets.followUpSheetHint')}>
+          {(id) => (
+            <select id={id} value={sheet} onChange={(e) => setSheet(e.target.value)}>
+              <option value="">{t('sheets.followUpSheetNone')}</option>
+              {SHEET_TOPICS.map((tp) => (
+                <option key={tp} value={tp}>
+                  {t(`sheets.topics.${tp}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         {error ? <ErrorNote error={error} /> : null}
         <button type="submit" className="primary">
           {t('board.submit')}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../api/http.js';
 import { session } from '../api/session.js';
 import type { FollowUp } from '../api/types.js';
@@ -38,6 +38,12 @@ export default function FollowUpScreen() {
         {t('board.due')}: <time dateTime={fu.dueAt}>{f.dateTime(fu.dueAt)}</time>
       </p>
       {fu.description && <p className="summary">{fu.description}</p>}
+      {fu.sheet && (
+        <p className="note" data-testid="follow-up-sheet">
+          {t('sheets.namesSheet', { topic: t(`sheets.topics.${fu.sheet.topic}`) })}{' '}
+          {me.country && <Link to={`/library/${me.country}/${fu.sheet.topic}`}>{t('sheets.openSheet')}</Link>}
+        </p>
+      )}
       <h2>{t('followUp.assignments')}</h2>
       <ul className="assignments">
         {fu.assignments.map((a) => (

@@ -52,6 +52,12 @@ export default function MyItems() {
                 {t('board.due')}: <time dateTime={r.dueAt}>{f.dateTime(r.dueAt)}</time> ·{' '}
                 <span className={`pill s-${a.status}`}>{t(`status.${a.status}`)}</span>
               </p>
+              {r.sheet && (
+                <p className="note">
+                  {t('sheets.namesSheet', { topic: t(`sheets.topics.${r.sheet.topic}`) })}{' '}
+                  <Link to={`/library/${country}/${r.sheet.topic}`}>{t('sheets.openSheet')}</Link>
+                </p>
+              )}
               <Respond followUpId={r.id} assignment={a} onAnswered={() => board.reload()} />
             </li>
           );

@@ -5,6 +5,7 @@ import { CasesChannelOfficersOnly1764370000100 } from './1764370000100-cases-cha
 import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-throttle-and-rotations.js';
 import { Training1764370000600 } from './1764370000600-training.js';
 import { Digests1764370000700 } from './1764370000700-digests.js';
+import { CountrySheets1764370000850 } from './1764370000850-country-sheets.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   LoginThrottleAndRotations1764370000101,
   Training1764370000600,
   Digests1764370000700,
+  CountrySheets1764370000850,
 ];

@@ -77,6 +77,7 @@ const THINGS = {
   'training event': { en: 'training event', es: 'la actividad de capacitación' },
   calendar: { en: 'calendar', es: 'el calendario' },
   subscription: { en: 'subscription', es: 'la suscripción' },
+  'country sheet': { en: 'country sheet', es: 'la ficha de país' },
 } as const;
 export type NotFoundThing = keyof typeof THINGS;
 

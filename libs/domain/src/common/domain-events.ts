@@ -5,6 +5,7 @@ import type { CaseAccessFacts } from '../messaging/case-access.policy.js';
 import type { CaseView } from '../messaging/case.view.js';
 import type { ChannelView } from '../messaging/channels.service.js';
 import type { MessageView } from '../messaging/message.view.js';
+import type { SheetPublishedEvent } from '../sheets/sheet.types.js';
 import type {
   TrainingEventView,
   TrainingRegistrationEvent,
@@ -64,6 +65,8 @@ export interface DomainEventMap {
   'training.registration': { userId: string; registration: TrainingRegistrationEvent };
   /** These registrants are reminded of a training event (each delivery claimed once). */
   'training.reminder': { userIds: string[]; reminder: TrainingReminderEvent };
+  /** A country published a new version of one of its sheets (`networkIds`: every network; sheets are for all members). */
+  'sheet.published': { sheet: SheetPublishedEvent; networkIds: string[] };
   /** A user is typing in a channel (from one of their sockets, which does not hear it back). */
   typing: { channelId: string; user: EventUser; originSocketId?: string };
   /** A user came online (first live socket) or went offline (last one gone, on every process). */

@@ -1,4 +1,5 @@
 import type { ErrorDetail } from '../common/domain-error.js';
+import { isSheetTopic, topicProblem } from '../sheets/sheet.rules.js';
 import { approximateMs, parseSignedDuration } from './durations.js';
 
 /** The rules of a follow-up item's fields, pure: each pushes its problems (English and Spanish) to `errors`. */
@@ -117,4 +118,23 @@ export function followUpEscalateEvery(value: unknown, errors: ErrorDetail[]): st
     return null;
   }
   return d.text;
+}
+
+/** `sheet: {topic}` names a country sheet; null or absent names none. */
+export function followUpSheet(value: unknown, errors: ErrorDetail[]): string | null {
+  if (value == null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    errors.push({
+      field: 'sheet',
+      message: 'must be an object {topic} naming a country sheet topic',
+      es: 'debe ser un objeto {topic} que nombre un tema de ficha de país',
+    });
+    return null;
+  }
+  const topic = (value as { topic?: unknown }).topic;
+  if (!isSheetTopic(topic)) {
+    errors.push(topicProblem('sheet.topic', topic));
+    return null;
+  }
+  return topic;
 }

@@ -26,6 +26,8 @@ export interface FollowUpRow {
   escalationSeq: number;
   caseId: string | null;
   workPlanActivityId: string | null;
+  /** The topic of the country sheet the item names, if any. */
+  sheetTopic: string | null;
   createdBy: string | null;
   cancelledAt: Date | null;
   createdAt: Date;
@@ -67,6 +69,7 @@ export interface FollowUpView {
   escalateEvery: string | null;
   caseId: string | null;
   workPlanActivityId: string | null;
+  sheet: { topic: string } | null;
   cancelled: boolean;
   cancelledAt: string | null;
   createdBy: string | null;
@@ -89,6 +92,7 @@ export interface BoardView {
     dueAt: string;
     caseId: string | null;
     workPlanActivityId: string | null;
+    sheet: { topic: string } | null;
     assignments: AssignmentView[];
   }>;
   summary: BoardSummary;

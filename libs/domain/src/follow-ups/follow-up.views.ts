@@ -32,6 +32,7 @@ export function followUpView(row: FollowUpRow, now: Date): FollowUpView {
     escalateEvery: row.escalateEvery,
     caseId: row.caseId,
     workPlanActivityId: row.workPlanActivityId,
+    sheet: row.sheetTopic ? { topic: row.sheetTopic } : null,
     cancelled: row.cancelledAt !== null,
     cancelledAt: row.cancelledAt ? row.cancelledAt.toISOString() : null,
     createdBy: row.createdBy,
@@ -68,6 +69,7 @@ export function boardView(rows: FollowUpRow[], now: Date, filter: BoardFilter = 
       dueAt: row.dueAt.toISOString(),
       caseId: row.caseId,
       workPlanActivityId: row.workPlanActivityId,
+      sheet: row.sheetTopic ? { topic: row.sheetTopic } : null,
       assignments,
     });
   }

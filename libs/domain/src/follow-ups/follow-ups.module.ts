@@ -8,6 +8,8 @@ import { FollowUpsRepository } from './follow-ups.repository.js';
 import { FollowUpsService } from './follow-ups.service.js';
 import { PresidencyHandoverRepository } from './presidency-handover.repository.js';
 import { PresidencyHandoverService } from './presidency-handover.service.js';
+import { SheetFollowUpsRepository } from './sheet-follow-ups.repository.js';
+import { SheetFollowUpsService } from './sheet-follow-ups.service.js';
 
 const providers = [
   FollowUpAccessPolicy,
@@ -19,6 +21,8 @@ const providers = [
   PresidencyHandoverService,
   WorkPlanRepository,
   WorkPlanService,
+  SheetFollowUpsRepository,
+  SheetFollowUpsService,
 ];
 
 /** Follow-up items, reminders, the Work Plan and the PPT handover (issue 3). */

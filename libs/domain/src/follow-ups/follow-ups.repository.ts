@@ -13,7 +13,7 @@ const ITEM_COLUMNS = `
   f.id, f.network_id AS "networkId", n.slug AS network, f.title, f.description, f.due_at AS "dueAt",
   f.due_version AS "dueVersion", f.scheduled_at AS "scheduledAt", f.reminders, f.escalate_every AS "escalateEvery",
   f.escalation_seq AS "escalationSeq", f.case_id AS "caseId", f.work_plan_activity_id AS "workPlanActivityId",
-  f.created_by AS "createdBy", f.cancelled_at AS "cancelledAt", f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
+  f.sheet_topic AS "sheetTopic", f.created_by AS "createdBy", f.cancelled_at AS "cancelledAt", f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
 
 const ASSIGNMENTS = `
   COALESCE((SELECT json_agg(json_build_object('country', a.country, 'status', a.status, 'respondedAt', a.responded_at,
@@ -42,6 +42,7 @@ export interface NewFollowUp {
   escalateEvery: string | null;
   caseId: string | null;
   workPlanActivityId: string | null;
+  sheetTopic: string | null;
   createdBy: string;
 }
 
@@ -116,8 +117,8 @@ export class FollowUpsRepository {
   async insert(item: NewFollowUp, countries: string[], manager: EntityManager): Promise<string> {
     const [row] = await manager.query(
       `INSERT INTO follow_ups (network_id, title, description, due_at, scheduled_at, reminders, escalate_every, case_id,
-                               work_plan_activity_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                               work_plan_activity_id, created_by, sheet_topic)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
       [
         item.networkId,
         item.title,
@@ -129,6 +130,7 @@ export class FollowUpsRepository {
         item.caseId,
         item.workPlanActivityId,
         item.createdBy,
+        item.sheetTopic,
       ],
     );
     await manager.query(

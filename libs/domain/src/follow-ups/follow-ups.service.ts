@@ -15,6 +15,7 @@ import {
   followUpDueAt,
   followUpEscalateEvery,
   followUpReminders,
+  followUpSheet,
   followUpTitle,
 } from './follow-up-validation.js';
 import { FollowUpAccessPolicy } from './follow-up-access.policy.js';
@@ -35,6 +36,8 @@ export interface CreateFollowUpInput {
   escalateEvery?: string | null;
   caseId?: string | null;
   workPlanActivityId?: string | null;
+  /** A country sheet: each country's assignment turns `done` when it publishes a new version of it. */
+  sheet?: { topic?: unknown } | null;
 }
 
 export interface UpdateFollowUpInput {
@@ -93,6 +96,7 @@ export class FollowUpsService {
     const reminders = followUpReminders(input.reminders ?? DEFAULT_REMINDERS, errors);
     const escalateEvery = followUpEscalateEvery(input.escalateEvery, errors);
     const description = followUpDescription(input.description, errors);
+    const sheetTopic = followUpSheet(input.sheet, errors);
     if (input.caseId != null && !isUuid(input.caseId))
       errors.push({
         field: 'caseId',
@@ -123,6 +127,7 @@ export class FollowUpsService {
           escalateEvery,
           caseId: input.caseId ?? null,
           workPlanActivityId: input.workPlanActivityId ?? null,
+          sheetTopic,
           createdBy: me.id,
         },
         countries,
@@ -134,7 +139,14 @@ export class FollowUpsService {
           action: 'follow_up.create',
           targetType: 'follow_up',
           targetId: created,
-          details: { network: slug, dueAt: dueAt!.toISOString(), countries, reminders, escalateEvery },
+          details: {
+            network: slug,
+            dueAt: dueAt!.toISOString(),
+            countries,
+            reminders,
+            escalateEvery,
+            ...(sheetTopic ? { sheet: sheetTopic } : {}),
+          },
         },
         m,
       );
@@ -259,7 +271,7 @@ export class FollowUpsService {
       });
     }
     const now = this.clock.now();
-    const { row, assignment } = await this.dataSource.transaction(async (m) => {
+    const { assignment } = await this.dataSource.transaction(async (m) => {
       const item = await this.repo.byId(id, m, 'update');
       if (!item) throw new NotFound('follow-up item');
       if (item.cancelledAt)
@@ -287,13 +299,10 @@ export class FollowUpsService {
         },
         m,
       );
-      return { row: item, assignment };
+      return { assignment };
     });
     const updated = (await this.repo.byId(id))!;
-    await this.afterChange(updated, async () => {
-      // Nothing is left to remind or escalate once every country is done.
-      if (!this.open(updated)) await this.scheduler.unschedule(row);
-    });
+    await this.afterResponse(updated);
     return assignmentView(assignment, updated.dueAt, this.clock.now());
   }
 
@@ -308,6 +317,13 @@ export class FollowUpsService {
 
   async boardCsv(me: Principal, slug: string, filter: BoardFilter): Promise<string> {
     return boardCsv(await this.board(me, slug, filter));
+  }
+
+  /** After an answer (a person's, or a sheet's publication): announce it; nothing is left to remind once all are done. */
+  async afterResponse(row: FollowUpRow): Promise<void> {
+    await this.afterChange(row, async () => {
+      if (!this.open(row)) await this.scheduler.unschedule(row);
+    });
   }
 
   private open(row: FollowUpRow): boolean {

@@ -11,3 +11,4 @@ export * from './presidency-handover.repository.js';
 export * from './presidency-handover.service.js';
 export * from '../work-plan/work-plan.repository.js';
 export * from '../work-plan/work-plan.service.js';
+export * from './sheet-follow-ups.service.js';

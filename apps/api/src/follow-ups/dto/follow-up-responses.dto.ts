@@ -15,6 +15,13 @@ export class AssignmentDto {
   note: string | null;
 }
 
+export class FollowUpSheetRefDto {
+  @ApiProperty({
+    enum: ['visa-requirements', 'visa-types', 'consular-contacts', 'travel-documents', 'legislation'],
+  })
+  topic: string;
+}
+
 export class FollowUpDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -42,6 +49,9 @@ export class FollowUpDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   workPlanActivityId: string | null;
+
+  @ApiProperty({ type: FollowUpSheetRefDto, nullable: true, description: 'the country sheet the item names' })
+  sheet: FollowUpSheetRefDto | null;
 
   @ApiProperty()
   cancelled: boolean;
@@ -77,6 +87,9 @@ export class BoardItemDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   workPlanActivityId: string | null;
+
+  @ApiProperty({ type: FollowUpSheetRefDto, nullable: true, description: 'the country sheet the item names' })
+  sheet: FollowUpSheetRefDto | null;
 
   @ApiProperty({ type: [AssignmentDto] })
   assignments: AssignmentDto[];

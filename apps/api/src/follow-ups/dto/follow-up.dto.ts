@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -6,10 +7,20 @@ import {
   IsIn,
   IsOptional,
   IsString,
+  IsObject,
   IsUUID,
   MaxLength,
+  ValidateNested,
 } from 'class-validator';
 import { IsCountryCode } from '../../common/validation.js';
+
+export class FollowUpSheetDto {
+  @ApiProperty({
+    enum: ['visa-requirements', 'visa-types', 'consular-contacts', 'travel-documents', 'legislation'],
+  })
+  @IsString()
+  topic: string;
+}
 
 export class CreateFollowUpDto {
   @ApiProperty({ example: 'Exchange visa requirements and types of visas (communiqué 11.2)' })
@@ -67,6 +78,16 @@ export class CreateFollowUpDto {
   @IsOptional()
   @IsUUID()
   workPlanActivityId?: string | null;
+
+  @ApiPropertyOptional({
+    type: FollowUpSheetDto,
+    description: "a country sheet: a country's assignment turns done when it publishes a new version of it",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FollowUpSheetDto)
+  sheet?: FollowUpSheetDto | null;
 }
 
 export class UpdateFollowUpDto {
