@@ -26,7 +26,8 @@ export class AuthController {
 
   @Public()
   @ApiOkResponse({
-    description: 'the token pair, or (two-factor on) `{mfaRequired:true,mfaToken,methods}` for POST /api/auth/mfa',
+    description:
+      'the token pair, or (two-factor on) `{mfaRequired:true,mfaToken,methods}` for POST /api/auth/mfa',
     schema: { oneOf: [{ $ref: getSchemaPath(TokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
   })
   @ApiErrors(400, 401, 429)

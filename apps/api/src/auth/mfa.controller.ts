@@ -7,7 +7,13 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { MfaSignInService, PresidencyService, type Principal, type RequestContext, TotpService } from '#domain';
+import {
+  MfaSignInService,
+  PresidencyService,
+  type Principal,
+  type RequestContext,
+  TotpService,
+} from '#domain';
 import { Ctx, CurrentUser, MfaExempt, Public } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
 import { userView } from '../accounts/user.view.js';
@@ -36,7 +42,10 @@ export class MfaController {
 
   @ApiBearerAuth()
   @MfaExempt()
-  @ApiOkResponse({ type: RecoveryCodesDto, description: 'TOTP is on; the ten recovery codes, shown this once' })
+  @ApiOkResponse({
+    type: RecoveryCodesDto,
+    description: 'TOTP is on; the ten recovery codes, shown this once',
+  })
   @ApiErrors(400, 401, 409)
   @Post('me/2fa/totp/confirm')
   @HttpCode(200)
@@ -50,7 +59,11 @@ export class MfaController {
   @ApiErrors(400, 401, 409)
   @Delete('me/2fa')
   @HttpCode(204)
-  async disable(@Ctx() ctx: RequestContext, @CurrentUser() p: Principal, @Body() body: CodeDto): Promise<void> {
+  async disable(
+    @Ctx() ctx: RequestContext,
+    @CurrentUser() p: Principal,
+    @Body() body: CodeDto,
+  ): Promise<void> {
     await this.totp.disable(ctx, p, body.code);
   }
 

@@ -3,7 +3,10 @@ import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-vali
 
 /** Request and response shapes of two-factor sign-in (TOTP, recovery codes, passkeys). */
 export class CodeDto {
-  @ApiProperty({ example: '123456', description: 'a 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx-xxxx)' })
+  @ApiProperty({
+    example: '123456',
+    description: 'a 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx-xxxx)',
+  })
   @IsString()
   @MinLength(6)
   @MaxLength(40)
@@ -18,7 +21,10 @@ export class MfaLoginDto extends CodeDto {
 }
 
 export class TotpEnrolmentDto {
-  @ApiProperty({ example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', description: 'base32; shown once, for manual entry' })
+  @ApiProperty({
+    example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    description: 'base32; shown once, for manual entry',
+  })
   secret: string;
 
   @ApiProperty({ example: 'otpauth://totp/Enlace:ana%40minex.gob.gt?secret=…&issuer=Enlace' })

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PasskeysService, PresidencyService, type Principal, type RequestContext } from '#domain';
 import { Ctx, CurrentUser, MfaExempt, Public } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
@@ -43,7 +49,11 @@ export class PasskeysController {
   @ApiCreatedResponse({ type: PasskeyDto })
   @ApiErrors(400, 401)
   @Post('me/passkeys')
-  async register(@Ctx() ctx: RequestContext, @CurrentUser() p: Principal, @Body() body: PasskeyRegistrationDto) {
+  async register(
+    @Ctx() ctx: RequestContext,
+    @CurrentUser() p: Principal,
+    @Body() body: PasskeyRegistrationDto,
+  ) {
     const { id, name, createdAt } = await this.passkeys.register(ctx, p, body.response as never, body.name);
     return { id, name, createdAt };
   }

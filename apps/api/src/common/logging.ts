@@ -25,10 +25,7 @@ export const REDACT_PATHS = [
     'otpauthUrl',
     'mfaToken',
     'recoveryCodes',
-  ].flatMap((k) => [
-    k,
-    `*.${k}`,
-  ]),
+  ].flatMap((k) => [k, `*.${k}`]),
 ];
 
 /**

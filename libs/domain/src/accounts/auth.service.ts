@@ -108,12 +108,24 @@ export class AuthService {
     const [session] = await this.dataSource.query(
       `INSERT INTO auth_sessions (user_id, token_hash, expires_at, ip, user_agent, created_at, last_used_at)
        SELECT id, $2, $3, $4, $5, $6, $6 FROM users WHERE id = $1 AND disabled_at IS NULL RETURNING id`,
-      [userId, sha256(secret), expiresAt, ctx.ip ?? null, ctx.userAgent?.slice(0, 300) ?? null, this.clock.now()],
+      [
+        userId,
+        sha256(secret),
+        expiresAt,
+        ctx.ip ?? null,
+        ctx.userAgent?.slice(0, 300) ?? null,
+        this.clock.now(),
+      ],
     );
     if (!session) throw invalidCredentials();
     await this.audit.record(
       { ...ctx, actorId: userId },
-      { action: 'auth.login', targetType: 'user', targetId: userId, details: { sessionId: session.id, method } },
+      {
+        action: 'auth.login',
+        targetType: 'user',
+        targetId: userId,
+        details: { sessionId: session.id, method },
+      },
     );
     const user = (await this.repo.principalForSession(userId, session.id, this.clock.now()))!;
     return { ...this.issue(userId, session.id, secret), user };

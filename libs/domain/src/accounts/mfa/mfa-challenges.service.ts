@@ -29,7 +29,10 @@ export class MfaChallengesService {
   /** Whether password sign-in of this account needs a second step, and which ways it can be completed. */
   async methods(userId: string): Promise<Array<'totp' | 'recovery-code' | 'passkey'>> {
     const f = await this.repo.factors(userId);
-    return [...(f.totp ? (['totp', 'recovery-code'] as const) : []), ...(f.passkeys ? (['passkey'] as const) : [])];
+    return [
+      ...(f.totp ? (['totp', 'recovery-code'] as const) : []),
+      ...(f.passkeys ? (['passkey'] as const) : []),
+    ];
   }
 
   async issue(userId: string): Promise<string> {
@@ -50,7 +53,12 @@ export class MfaChallengesService {
   async claim(token: string): Promise<{ challengeId: string; userId: string }> {
     const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) throw mfaTokenEnded();
-    const claimed = await this.repo.claimAttempt(m[1], sha256(m[2]), this.clock.now(), MFA_TOKEN_MAX_ATTEMPTS);
+    const claimed = await this.repo.claimAttempt(
+      m[1],
+      sha256(m[2]),
+      this.clock.now(),
+      MFA_TOKEN_MAX_ATTEMPTS,
+    );
     if (!claimed) throw mfaTokenEnded();
     return { challengeId: m[1], userId: claimed.userId };
   }

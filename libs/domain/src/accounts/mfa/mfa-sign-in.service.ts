@@ -32,7 +32,9 @@ export class MfaSignInService {
       );
       throw invalidCode();
     }
-    const used = await this.dataSource.transaction((m) => this.repo.challengeUsed(challengeId, this.clock.now(), m));
+    const used = await this.dataSource.transaction((m) =>
+      this.repo.challengeUsed(challengeId, this.clock.now(), m),
+    );
     if (!used) throw mfaTokenEnded();
     if (method === 'recovery-code') {
       await this.audit.record(

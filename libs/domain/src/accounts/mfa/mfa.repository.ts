@@ -87,10 +87,10 @@ export class MfaRepository {
 
   async replaceRecoveryCodes(userId: string, hashes: string[], manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM mfa_recovery_codes WHERE user_id = $1`, [userId]);
-    await manager.query(
-      `INSERT INTO mfa_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`,
-      [userId, hashes],
-    );
+    await manager.query(`INSERT INTO mfa_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`, [
+      userId,
+      hashes,
+    ]);
   }
 
   async consumeRecoveryCode(userId: string, hash: string, now: Date, manager?: EntityManager) {
@@ -164,9 +164,10 @@ export class MfaRepository {
          FROM mfa_challenges WHERE user_id = $1 AND created_at > $2`,
       [userId, since],
     );
-    await this.dataSource.query(`DELETE FROM mfa_challenges WHERE created_at < $1::timestamptz - interval '1 day'`, [
-      since,
-    ]);
+    await this.dataSource.query(
+      `DELETE FROM mfa_challenges WHERE created_at < $1::timestamptz - interval '1 day'`,
+      [since],
+    );
     return row;
   }
 

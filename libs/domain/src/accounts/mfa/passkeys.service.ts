@@ -57,7 +57,9 @@ export class PasskeysService {
   list(p: Principal): Promise<PasskeyView[]> {
     return this.repo
       .passkeys(p.id)
-      .then((rows) => rows.map(({ id, name, createdAt, lastUsedAt }) => ({ id, name, createdAt, lastUsedAt })));
+      .then((rows) =>
+        rows.map(({ id, name, createdAt, lastUsedAt }) => ({ id, name, createdAt, lastUsedAt })),
+      );
   }
 
   async registrationOptions(p: Principal) {
@@ -73,7 +75,13 @@ export class PasskeysService {
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
     });
-    await this.repo.saveWebauthnChallenge(options.challenge, 'registration', p.id, this.expiry(), this.clock.now());
+    await this.repo.saveWebauthnChallenge(
+      options.challenge,
+      'registration',
+      p.id,
+      this.expiry(),
+      this.clock.now(),
+    );
     return options;
   }
 
@@ -83,7 +91,8 @@ export class PasskeysService {
     try {
       verified = await verifyRegistrationResponse({
         response,
-        expectedChallenge: (challenge) => this.repo.takeWebauthnChallenge(challenge, 'registration', p.id, now),
+        expectedChallenge: (challenge) =>
+          this.repo.takeWebauthnChallenge(challenge, 'registration', p.id, now),
         expectedOrigin: this.origins,
         expectedRPID: this.rpID,
         requireUserVerification: true,
@@ -93,7 +102,11 @@ export class PasskeysService {
     }
     const credential = verified?.verified ? verified.registrationInfo.credential : null;
     if (!credential || (await this.repo.passkeyByCredentialId(credential.id))) {
-      await this.audit.record(ctx, { action: 'mfa.passkey.register.failed', targetType: 'user', targetId: p.id });
+      await this.audit.record(ctx, {
+        action: 'mfa.passkey.register.failed',
+        targetType: 'user',
+        targetId: p.id,
+      });
       throw passkeyRegistrationRejected();
     }
     const created = await this.repo.insertPasskey({
@@ -134,13 +147,20 @@ export class PasskeysService {
       userVerification: 'required',
       timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
     });
-    await this.repo.saveWebauthnChallenge(options.challenge, 'authentication', null, this.expiry(), this.clock.now());
+    await this.repo.saveWebauthnChallenge(
+      options.challenge,
+      'authentication',
+      null,
+      this.expiry(),
+      this.clock.now(),
+    );
     return options;
   }
 
   async signIn(ctx: RequestContext & { userAgent?: string }, response: AuthenticationResponseJSON) {
     const now = this.clock.now();
-    const stored = typeof response?.id === 'string' ? await this.repo.passkeyByCredentialId(response.id) : null;
+    const stored =
+      typeof response?.id === 'string' ? await this.repo.passkeyByCredentialId(response.id) : null;
     const userHandle = response?.response?.userHandle;
     const handleMatches =
       !userHandle || Buffer.from(userHandle, 'base64url').toString('utf8') === stored?.userId;

@@ -10,16 +10,16 @@ export class SecretBox {
   private readonly key: Buffer;
 
   constructor(masterSecret: string) {
-    this.key = Buffer.from(
-      hkdfSync('sha256', masterSecret, 'enlace-mfa-v1', 'totp-secret-encryption', 32),
-    );
+    this.key = Buffer.from(hkdfSync('sha256', masterSecret, 'enlace-mfa-v1', 'totp-secret-encryption', 32));
   }
 
   seal(plain: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return ['v1', iv, cipher.getAuthTag(), data]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
   }
 
   /** Null when the value was altered or sealed with another key. */
@@ -29,7 +29,9 @@ export class SecretBox {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       return null;
     }

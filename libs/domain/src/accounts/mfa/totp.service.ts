@@ -51,7 +51,11 @@ export class TotpService {
     const recoveryCodes = newRecoveryCodes();
     await this.dataSource.transaction(async (m) => {
       if (step === null || !(await this.repo.consumeTotpStep(p.id, step, false, m))) {
-        await this.audit.record(ctx, { action: 'mfa.totp.confirm.failed', targetType: 'user', targetId: p.id });
+        await this.audit.record(ctx, {
+          action: 'mfa.totp.confirm.failed',
+          targetType: 'user',
+          targetId: p.id,
+        });
         throw invalidCode();
       }
       if (!(await this.repo.confirmTotp(p.id, this.clock.now(), m))) throw totpAlreadyOn();
