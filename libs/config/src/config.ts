@@ -67,9 +67,9 @@ const schema = z.object({
       return d.isValid && d.toMillis() > 0 && d.toMillis() <= 7 * 24 * 3600 * 1000;
     }, 'must be an ISO 8601 duration from PT1S to P7D, such as PT2M'),
   ).default('PT2M'),
-  MFA_REQUIRED: optional(
-    z.enum(['none', 'officers', 'all'], 'must be one of none, officers, all'),
-  ).default('none'),
+  MFA_REQUIRED: optional(z.enum(['none', 'officers', 'all'], 'must be one of none, officers, all')).default(
+    'none',
+  ),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),

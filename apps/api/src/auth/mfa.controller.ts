@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -18,7 +18,14 @@ import { Ctx, CurrentUser, MfaExempt, Public } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
 import { userView } from '../accounts/user.view.js';
 import { TokensDto } from '../accounts/user.dto.js';
-import { CodeDto, MfaChallengeDto, MfaLoginDto, RecoveryCodesDto, TotpEnrolmentDto } from './mfa.dto.js';
+import {
+  CodeDto,
+  MfaChallengeDto,
+  MfaLoginDto,
+  RecoveryCodesDto,
+  TotpEnrolmentDto,
+  TwoFactorStatusDto,
+} from './mfa.dto.js';
 
 /** Two-factor sign-in with an authenticator app (TOTP, RFC 6238) and recovery codes. */
 @ApiTags('auth')
@@ -30,6 +37,15 @@ export class MfaController {
     private readonly signIn: MfaSignInService,
     private readonly presidency: PresidencyService,
   ) {}
+
+  @ApiBearerAuth()
+  @MfaExempt()
+  @ApiOkResponse({ type: TwoFactorStatusDto })
+  @ApiErrors(401)
+  @Get('me/2fa')
+  status(@CurrentUser() p: Principal) {
+    return this.totp.status(p);
+  }
 
   @ApiBearerAuth()
   @MfaExempt()

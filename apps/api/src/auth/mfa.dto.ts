@@ -98,3 +98,14 @@ export class WebAuthnOptionsDto {
   @ApiProperty({ example: 'localhost' })
   rpId?: string;
 }
+
+export class TwoFactorStatusDto {
+  @ApiProperty({ description: 'sign-in with a password asks for a TOTP or recovery code' })
+  totp: boolean;
+
+  @ApiProperty({ example: 10 })
+  recoveryCodesLeft: number;
+
+  @ApiProperty({ example: 1, description: 'registered passkeys' })
+  passkeys: number;
+}

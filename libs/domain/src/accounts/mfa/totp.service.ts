@@ -34,6 +34,16 @@ export class TotpService {
     this.box = new SecretBox(config.jwtSecret);
   }
 
+  /** What protects the caller's sign-in (for the security screen): TOTP on, recovery codes left, passkeys. */
+  async status(p: Principal): Promise<{ totp: boolean; recoveryCodesLeft: number; passkeys: number }> {
+    const f = await this.repo.factors(p.id);
+    return {
+      totp: f.totp,
+      recoveryCodesLeft: f.totp ? await this.repo.recoveryCodesLeft(p.id) : 0,
+      passkeys: f.passkeys,
+    };
+  }
+
   /** A new secret, not active until confirmed; a confirmed one must be turned off first. */
   async enrol(ctx: RequestContext, p: Principal): Promise<{ secret: string; otpauthUrl: string }> {
     const secret = generateSecret({ length: 20 });
