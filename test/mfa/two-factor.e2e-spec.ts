@@ -122,8 +122,9 @@ describe('two-factor sign-in (TOTP, recovery codes) and MFA_REQUIRED', () => {
     expect((await passwordStep()).accessToken).toEqual(expect.any(String));
     expect((await officer.http.get(`/api/networks/${ST}/cases`)).status).toBe(403);
 
+    // a wrong code on a signed-in route is 400 (a 401 would mean the session ended)
     const wrong = await officer.http.post('/api/me/2fa/totp/confirm', { code: code(5) });
-    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'INVALID_CODE']);
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'INVALID_CODE']);
     const ok = await officer.http.post('/api/me/2fa/totp/confirm', { code: code() });
     expect(ok.status).toBe(200);
     recoveryCodes = ok.body.recoveryCodes;
@@ -204,7 +205,7 @@ describe('two-factor sign-in (TOTP, recovery codes) and MFA_REQUIRED', () => {
 
   it('turning it off takes a current code; then a password alone signs in, and MFA_REQUIRED applies again', async () => {
     const wrong = await officer.http.request('DELETE', '/api/me/2fa', { code: code(7) });
-    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'INVALID_CODE']);
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'INVALID_CODE']);
     clock.advance(30_000);
     expect((await officer.http.request('DELETE', '/api/me/2fa', { code: code() })).status).toBe(204);
     expect((await audit('mfa.totp.disabled')).map((e) => e.targetId)).toContain(officer.id);

@@ -121,6 +121,11 @@ describe('web client: two-factor sign-in and passkeys', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
+    // a password alone no longer signs this account in: the second step is the passkey
+    await page.getByLabel('Email').fill(mx.email);
+    await page.getByLabel('Password').fill(mx.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('This account signs in with a passkey').waitFor();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
     await page.getByRole('link', { name: 'Cases' }).click();

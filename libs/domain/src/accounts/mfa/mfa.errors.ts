@@ -1,7 +1,11 @@
 import { DomainError, NotAuthenticated, RateLimited } from '../../common/domain-error.js';
 
-export const invalidCode = () =>
-  new DomainError('INVALID_CODE', 401, {
+/**
+ * A wrong second-factor code: 401 while signing in (`/api/auth/mfa`); 400 on the signed-in settings routes, where a
+ * 401 would tell the client its session had ended.
+ */
+export const invalidCode = (status: 400 | 401 = 401) =>
+  new DomainError('INVALID_CODE', status, {
     en: 'The code is not right, or it was already used.',
     es: 'El código no es correcto o ya se utilizó.',
   });

@@ -66,7 +66,7 @@ export class TotpService {
           targetType: 'user',
           targetId: p.id,
         });
-        throw invalidCode();
+        throw invalidCode(400);
       }
       if (!(await this.repo.confirmTotp(p.id, this.clock.now(), m))) throw totpAlreadyOn();
       await this.repo.replaceRecoveryCodes(
@@ -86,7 +86,7 @@ export class TotpService {
     const method = await this.verify(p.id, code);
     if (!method) {
       await this.audit.record(ctx, { action: 'mfa.disable.failed', targetType: 'user', targetId: p.id });
-      throw invalidCode();
+      throw invalidCode(400);
     }
     await this.dataSource.transaction(async (m) => {
       await this.repo.deleteTotp(p.id, m);
