@@ -71,7 +71,10 @@ describe('web client: two-factor sign-in and passkeys', () => {
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByText('Two-factor sign-in is on. 10 recovery codes left.').waitFor();
     // enrolled: case routes open
-    await page.getByRole('link', { name: 'Cases' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: 'Cases', exact: true })
+      .click();
     await page.waitForURL(/\/cases$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(page.url()).not.toContain('/settings/security');
@@ -121,14 +124,19 @@ describe('web client: two-factor sign-in and passkeys', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
+    await page.getByText('Or sign in with a passkey, without a password').waitFor();
     // a password alone no longer signs this account in: the second step is the passkey
     await page.getByLabel('Email').fill(mx.email);
     await page.getByLabel('Password').fill(mx.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('This account signs in with a passkey').waitFor();
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    expect(await page.getByText('Or sign in with a passkey').count()).toBe(0);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
-    await page.getByRole('link', { name: 'Cases' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: 'Cases', exact: true })
+      .click();
     await page.waitForURL(/\/cases$/);
     const signIns = (await (await loginAdmin(app.url)).get('/api/admin/audit?action=auth.login&limit=20'))
       .body;
@@ -138,7 +146,10 @@ describe('web client: two-factor sign-in and passkeys', () => {
     expect(after.credentials[0].signCount).toBeGreaterThan(0);
 
     // removing it: the list is empty again and MFA_REQUIRED applies once more
-    await page.getByRole('link', { name: 'Security' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: 'Security', exact: true })
+      .click();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove the passkey Office laptop' }).click();
     await page.getByText('No passkeys yet.').waitFor();

@@ -121,7 +121,8 @@ export const es: Messages = {
     expired: 'Su sesión terminó. Inicie sesión de nuevo.',
     codeHint:
       'El código de 6 dígitos de su aplicación de autenticación, o uno de sus códigos de recuperación.',
-    passkey: 'Iniciar sesión con una llave de acceso',
+    passkey: 'Usar una llave de acceso',
+    orPasskey: 'O inicie sesión con una llave de acceso, sin contraseña:',
     usePasskey: 'Esta cuenta inicia sesión con una llave de acceso: use el botón de abajo.',
     passkeyCancelled: 'No se usó la llave de acceso. Inténtelo de nuevo cuando esté listo.',
     passkeyFailed: 'No se pudo iniciar sesión con la llave de acceso: {{message}}',

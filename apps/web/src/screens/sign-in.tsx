@@ -139,7 +139,8 @@ export default function SignIn() {
         )}
       </form>
       {(!mfaToken || methods.includes('passkey')) && typeof window.PublicKeyCredential === 'function' && (
-        <p>
+        <p className="passkey-sign-in">
+          {!mfaToken && <span>{t('signIn.orPasskey')} </span>}
           <button type="button" onClick={() => void passkey()} disabled={busy}>
             {t('signIn.passkey')}
           </button>
