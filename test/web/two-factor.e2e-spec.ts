@@ -64,6 +64,8 @@ describe('web client: two-factor sign-in and passkeys', () => {
     const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor();
     expect(await codes.count()).toBe(10);
+    // enrolled: the notice that sent the officer here is gone
+    expect(await page.getByText('requires two-factor sign-in').count()).toBe(0);
     violations.push(...(await checkScreen(page, 'security-recovery-codes')));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download' }).click();

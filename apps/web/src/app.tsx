@@ -47,8 +47,7 @@ export function App() {
 
   // MFA_REQUIRED: an account without a second factor is taken to the security screen to set one up
   useEffect(() => {
-    if (enrolmentRequired && location.pathname !== SECURITY_PATH)
-      navigate(`${SECURITY_PATH}?required=1`, { replace: true });
+    if (enrolmentRequired && location.pathname !== SECURITY_PATH) navigate(SECURITY_PATH, { replace: true });
   }, [enrolmentRequired, location.pathname, navigate]);
 
   // the links of digest emails open without a session (and whatever session there is)

@@ -10,7 +10,7 @@ type Step =
   | { kind: 'codes'; recoveryCodes: string[] };
 
 /** Turning on an authenticator app: a QR code (and the secret to type), a first code, then the recovery codes. */
-export function TotpEnrolment({ onDone }: { onDone: () => void }) {
+export function TotpEnrolment({ onEnabled, onDone }: { onEnabled: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [step, setStep] = useState<Step>({ kind: 'start' });
   const [code, setCode] = useState('');
@@ -40,6 +40,7 @@ export function TotpEnrolment({ onDone }: { onDone: () => void }) {
       const res = await api.post<{ recoveryCodes: string[] }>('/me/2fa/totp/confirm', { code: code.trim() });
       setCode('');
       setStep({ kind: 'codes', recoveryCodes: res.recoveryCodes });
+      onEnabled();
     } catch (err) {
       setError(err);
     } finally {

@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api, request } from '../api/http.js';
 import { addPasskey, type Passkey } from '../api/passkeys.js';
 import { session } from '../api/session.js';
 import { ErrorNote, Field, Loading } from '../components/ui.js';
 import { useFormat } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { useEnrolmentRequired, useLoad } from '../hooks.js';
 import { TotpEnrolment } from './security-totp.js';
 
 interface Status {
@@ -21,7 +20,7 @@ interface Status {
  */
 export default function Security() {
   const { t } = useTranslation();
-  const [params] = useSearchParams();
+  const enrolmentRequired = useEnrolmentRequired();
   const loaded = useLoad(
     () => Promise.all([api.get<Status>('/me/2fa'), api.get<Passkey[]>('/me/passkeys')]),
     [],
@@ -83,7 +82,7 @@ export default function Security() {
   return (
     <main id="main" tabIndex={-1} className="narrow">
       <h1>{t('security.title')}</h1>
-      {(params.get('required') || session.mfaEnrolmentRequired) && !enrolled && (
+      {enrolmentRequired && !enrolled && (
         <p role="alert" className="note">
           {t('security.required')}
         </p>
@@ -118,12 +117,7 @@ export default function Security() {
             </form>
           </>
         ) : (
-          <TotpEnrolment
-            onDone={() => {
-              session.enrolled();
-              loaded.reload();
-            }}
-          />
+          <TotpEnrolment onEnabled={() => session.enrolled()} onDone={() => loaded.reload()} />
         )}
       </section>
 
