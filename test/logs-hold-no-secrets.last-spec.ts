@@ -24,6 +24,9 @@ describe('logs of the whole test run', () => {
     ['the admin password', new RegExp(ADMIN.password)],
     ['the JWT secret', new RegExp(TEST_JWT_SECRET)],
     ['a password field', /"password"\s*:\s*"(?!\[redacted\])/],
+    ['a TOTP secret field', /"secret"\s*:\s*"(?!\[redacted\])/],
+    ['an otpauth URL', /otpauth:\/\//],
+    ['a recovery code', /(?<![0-9a-z-])[0-9a-z]{4}(-[0-9a-z]{4}){3}(?![0-9a-z-])/],
     ['an authorization header', /"authorization"\s*:\s*"(?!\[redacted\])/i],
   ];
 

@@ -203,6 +203,80 @@ const REST: RestCell[] = [
     check: (res, a) => res.body.id === a.user!.id && typeof res.body.calendarToken === 'string',
   },
 
+  // two-factor sign-in and passkeys (issue 15 B): each account only ever reaches its own factors
+  {
+    action: 'GET /api/me/2fa',
+    method: 'GET',
+    path: () => '/api/me/2fa',
+    expected: () => 200,
+    check: (res) => res.body.totp === false && res.body.passkeys === 0,
+  },
+  {
+    action: 'POST /api/me/2fa/totp',
+    method: 'POST',
+    path: () => '/api/me/2fa/totp',
+    expected: () => 201,
+    check: (res, a) => new URL(res.body.otpauthUrl).pathname.includes(encodeURIComponent(a.user!.email)),
+  },
+  {
+    action: 'POST /api/me/2fa/totp/confirm',
+    method: 'POST',
+    path: () => '/api/me/2fa/totp/confirm',
+    body: () => ({ code: 'zzzz-zzzz-zzzz-zzzz' }),
+    expected: () => 400,
+  },
+  {
+    action: 'DELETE /api/me/2fa',
+    method: 'DELETE',
+    path: () => '/api/me/2fa',
+    body: () => ({ code: '000000' }),
+    expected: () => 409,
+  },
+  {
+    action: 'POST /api/auth/mfa',
+    method: 'POST',
+    public: true,
+    path: () => '/api/auth/mfa',
+    body: () => ({ mfaToken: `${randomUUID()}.${'A'.repeat(43)}`, code: '000000' }),
+    expected: () => 401,
+  },
+  { action: 'GET /api/me/passkeys', method: 'GET', path: () => '/api/me/passkeys', expected: () => 200 },
+  {
+    action: 'POST /api/me/passkeys/options',
+    method: 'POST',
+    path: () => '/api/me/passkeys/options',
+    expected: () => 200,
+    check: (res, a) => res.body.user?.name === a.user!.email && typeof res.body.challenge === 'string',
+  },
+  {
+    action: 'POST /api/me/passkeys',
+    method: 'POST',
+    path: () => '/api/me/passkeys',
+    body: () => ({ response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: {} } }),
+    expected: () => 400,
+  },
+  {
+    action: 'DELETE /api/me/passkeys/:id',
+    method: 'DELETE',
+    path: () => `/api/me/passkeys/${randomUUID()}`,
+    expected: () => 404,
+  },
+  {
+    action: 'POST /api/auth/passkey/options',
+    method: 'POST',
+    public: true,
+    path: () => '/api/auth/passkey/options',
+    expected: () => 200,
+  },
+  {
+    action: 'POST /api/auth/passkey',
+    method: 'POST',
+    public: true,
+    path: () => '/api/auth/passkey',
+    body: () => ({ response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: {} } }),
+    expected: () => 401,
+  },
+
   // administration
   {
     action: 'GET /api/admin/users',

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminUsersController } from './accounts/admin-users.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { MfaController } from './auth/mfa.controller.js';
+import { PasskeysController } from './auth/passkeys.controller.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -15,7 +17,14 @@ import { SheetsApiModule } from './sheets/sheets-api.module.js';
 /** HTTP and socket.io entry points: thin, they validate, authorise and call a domain service. */
 @Module({
   imports: [MessagingApiModule, FollowUpsApiModule, TrainingApiModule, DigestsApiModule, SheetsApiModule],
-  controllers: [AuthController, AdminUsersController, PresidencyController, HealthController],
+  controllers: [
+    AuthController,
+    MfaController,
+    PasskeysController,
+    AdminUsersController,
+    PresidencyController,
+    HealthController,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -5,10 +5,10 @@ import { api } from './api/http.js';
 import { session } from './api/session.js';
 import type { Locale, Me } from './api/types.js';
 import { Loading } from './components/ui.js';
-import { useLive, useSession } from './hooks.js';
+import { useEnrolmentRequired, useLive, useSession } from './hooks.js';
 import { localeChosenHere, setLocale } from './i18n/index.js';
 import { live } from './realtime/live.js';
-import { publicRoutes, routes } from './routes.js';
+import { publicRoutes, routes, SECURITY_PATH } from './routes.js';
 import SignIn from './screens/sign-in.js';
 
 /** Where to come back after signing in: the page the user was on. */
@@ -39,10 +39,16 @@ export function App() {
     session.onExpired = () => live.stop();
   }, []);
 
+  const enrolmentRequired = useEnrolmentRequired() && !!user;
   useEffect(() => {
-    if (!user) return;
+    if (!user || enrolmentRequired) return;
     live.start();
-  }, [user]);
+  }, [user, enrolmentRequired]);
+
+  // MFA_REQUIRED: an account without a second factor is taken to the security screen to set one up
+  useEffect(() => {
+    if (enrolmentRequired && location.pathname !== SECURITY_PATH) navigate(SECURITY_PATH, { replace: true });
+  }, [enrolmentRequired, location.pathname, navigate]);
 
   // the links of digest emails open without a session (and whatever session there is)
   const open = publicRoutes.find((r) => r.path === location.pathname);

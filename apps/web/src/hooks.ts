@@ -45,6 +45,14 @@ export function useSession() {
   );
 }
 
+/** Whether MFA_REQUIRED keeps this account on the security screen (no second factor yet). */
+export function useEnrolmentRequired(): boolean {
+  return useSyncExternalStore(
+    (fn) => session.subscribe(fn),
+    () => session.mfaEnrolmentRequired,
+  );
+}
+
 /** A live event while the component is mounted. */
 export function useLiveEvent(event: string, fn: (payload: any) => void): void {
   const ref = useRef(fn);

@@ -4,6 +4,9 @@ import type { Me } from './api/types.js';
 const staff = (u: Me) => u.roles.includes('admin') || u.roles.includes('secretariat');
 const officer = (u: Me) => u.memberships.some((m) => m.role === 'officer');
 
+/** Two-factor sign-in and passkeys; where MFA_REQUIRED sends an account that has no second factor yet. */
+export const SECURITY_PATH = '/settings/security';
+
 export interface ScreenRoute {
   path: string;
   screen: LazyExoticComponent<ComponentType>;
@@ -69,6 +72,11 @@ export const routes: ScreenRoute[] = [
     path: '/settings/digest',
     screen: lazy(() => import('./screens/digest-settings.js')),
     nav: { label: 'nav.digest', shows: () => true },
+  },
+  {
+    path: SECURITY_PATH,
+    screen: lazy(() => import('./screens/security.js')),
+    nav: { label: 'nav.security', shows: () => true },
   },
   {
     path: '/admin',

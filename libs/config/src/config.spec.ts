@@ -23,6 +23,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, MISSED_MESSAGE_DELAY: 'PT1M30S' }).missedMessageDelayMs).toBe(90_000);
   });
 
+  it('reads MFA_REQUIRED (default none)', () => {
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).mfaRequired).toBe('none');
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32), MFA_REQUIRED: 'officers' }).mfaRequired).toBe('officers');
+  });
+
   it('picks the services profile and Redis queues from the URLs', () => {
     const c = loadConfig({ ...base, DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(c.profile).toBe('services');
@@ -57,6 +62,7 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-password' }, /^Invalid configuration: ADMIN_EMAIL /],
     [{ ADMIN_EMAIL: 'a@b.org', ADMIN_PASSWORD: 'short' }, /^Invalid configuration: ADMIN_PASSWORD /],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+    [{ MFA_REQUIRED: 'yes' }, /^Invalid configuration: MFA_REQUIRED must be one of none, officers, all$/],
     [
       { MISSED_MESSAGE_DELAY: '2 minutes' },
       /^Invalid configuration: MISSED_MESSAGE_DELAY must be an ISO 8601/,

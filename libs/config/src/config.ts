@@ -67,6 +67,9 @@ const schema = z.object({
       return d.isValid && d.toMillis() > 0 && d.toMillis() <= 7 * 24 * 3600 * 1000;
     }, 'must be an ISO 8601 duration from PT1S to P7D, such as PT2M'),
   ).default('PT2M'),
+  MFA_REQUIRED: optional(z.enum(['none', 'officers', 'all'], 'must be one of none, officers, all')).default(
+    'none',
+  ),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -100,6 +103,11 @@ export interface AppConfig {
   messageRate: { burst: number; perSecond: number };
   /** MISSED_MESSAGE_DELAY: how long after a mention or urgent message an offline officer who has not read it is emailed. */
   missedMessageDelayMs: number;
+  /**
+   * MFA_REQUIRED: who must have a second factor (a confirmed TOTP or a passkey) before using anything but their
+   * own account and security settings: nobody, officers (of any network), or every account.
+   */
+  mfaRequired: 'none' | 'officers' | 'all';
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -212,6 +220,7 @@ export function loadConfig(
       perSecond: v.MESSAGE_RATE_LIMIT[0] / v.MESSAGE_RATE_LIMIT[1],
     },
     missedMessageDelayMs: Duration.fromISO(v.MISSED_MESSAGE_DELAY).toMillis(),
+    mfaRequired: v.MFA_REQUIRED,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',

@@ -8,6 +8,14 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './accounts/auth.service.js';
 import { LoginThrottleRepository } from './accounts/login-throttle.repository.js';
 import { AuditService } from './audit/audit.service.js';
+import {
+  MfaAccessPolicy,
+  MfaChallengesService,
+  MfaRepository,
+  MfaSignInService,
+  PasskeysService,
+  TotpService,
+} from './accounts/mfa/index.js';
 import { DomainEvents } from './common/domain-events.js';
 import { PresidencyRepository } from './presidency/presidency.repository.js';
 import { PresidencyService } from './presidency/presidency.service.js';
@@ -25,6 +33,12 @@ const providers = [
   AccountsService,
   AuthService,
   LoginThrottleRepository,
+  MfaAccessPolicy,
+  MfaChallengesService,
+  MfaRepository,
+  MfaSignInService,
+  PasskeysService,
+  TotpService,
   AuditService,
   DomainEvents,
   PresidencyRepository,

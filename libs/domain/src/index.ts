@@ -10,6 +10,7 @@ export * from './accounts/accounts.repository.js';
 export * from './accounts/accounts.service.js';
 export * from './accounts/auth.service.js';
 export * from './accounts/login-throttle.repository.js';
+export * from './accounts/mfa/index.js';
 export * from './presidency/presidency.repository.js';
 export * from './presidency/presidency.service.js';
 export * from './reference/reference.entities.js';

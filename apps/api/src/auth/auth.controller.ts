@@ -1,13 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { AuthService, type Principal, PresidencyService, type RequestContext } from '#domain';
-import { Ctx, CurrentUser, Public } from '../common/auth.guard.js';
+import { Ctx, CurrentUser, MfaExempt, Public } from '../common/auth.guard.js';
 import { userView } from '../accounts/user.view.js';
 import { LoginDto, RefreshDto } from './auth.dto.js';
 import { ApiErrors } from '../common/openapi.js';
 import { TokensDto, UserDto } from '../accounts/user.dto.js';
+import { MfaChallengeDto } from './mfa.dto.js';
 
 @ApiTags('auth')
+@ApiExtraModels(TokensDto, MfaChallengeDto)
 @Controller()
 export class AuthController {
   constructor(
@@ -16,12 +25,18 @@ export class AuthController {
   ) {}
 
   @Public()
-  @ApiOkResponse({ type: TokensDto })
+  @ApiOkResponse({
+    description:
+      'the token pair, or (two-factor on) `{mfaRequired:true,mfaToken,methods}` for POST /api/auth/mfa',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
+  })
   @ApiErrors(400, 401, 429)
   @Post('auth/login')
   @HttpCode(200)
   async login(@Ctx() ctx: RequestContext & { userAgent?: string }, @Body() body: LoginDto) {
-    const { user, ...tokens } = await this.auth.login(ctx, body.email, body.password);
+    const result = await this.auth.login(ctx, body.email, body.password);
+    if ('mfaRequired' in result) return result;
+    const { user, ...tokens } = result;
     return { ...tokens, user: userView(user, await this.presidency.holdsPresidency(user)) };
   }
 
@@ -45,6 +60,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @MfaExempt()
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(401)
   @Get('me')

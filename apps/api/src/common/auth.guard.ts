@@ -7,11 +7,18 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuthService, type Principal, type RequestContext } from '#domain';
+import { AuthService, MfaAccessPolicy, type Principal, type RequestContext } from '#domain';
 
 export const IS_PUBLIC = 'enlace:public';
 /** A route that needs no access token (login, health, feeds with their own token). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const MFA_EXEMPT = 'enlace:mfa-exempt';
+/**
+ * A route an account that MFA_REQUIRED covers may use before it has a second factor: `GET /api/me`, its two-factor
+ * and passkey settings. Every other authenticated route answers `403 MFA_ENROLMENT_REQUIRED` to it.
+ */
+export const MfaExempt = () => SetMetadata(MFA_EXEMPT, true);
 
 /** The one auth guard: every route needs a valid access token of a live session unless marked @Public(). */
 @Injectable()
@@ -19,6 +26,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly mfa: MfaAccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,7 +39,13 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    (req as any).principal = await this.auth.authenticate(token);
+    const principal = await this.auth.authenticate(token);
+    (req as any).principal = principal;
+    const exempt = this.reflector.getAllAndOverride<boolean>(MFA_EXEMPT, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!exempt) await this.mfa.ensureEnrolled(principal);
     return true;
   }
 }

@@ -14,10 +14,18 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'passwordHash', 'accessToken', 'refreshToken', 'token', 'jwtSecret'].flatMap((k) => [
-    k,
-    `*.${k}`,
-  ]),
+  ...[
+    'password',
+    'passwordHash',
+    'accessToken',
+    'refreshToken',
+    'token',
+    'jwtSecret',
+    'secret',
+    'otpauthUrl',
+    'mfaToken',
+    'recoveryCodes',
+  ].flatMap((k) => [k, `*.${k}`]),
 ];
 
 /**

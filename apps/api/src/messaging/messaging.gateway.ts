@@ -22,7 +22,12 @@ import { PostingLimiter } from '../common/posting-limiter.js';
 import { DtoPayloadPipe as V } from './socket/dto-payload.pipe.js';
 import { socketPayloads as P, SOCKET_EVENTS, type SocketPayload } from './socket/socket-payloads.js';
 import { RATE_BURST, socketPacketMiddleware } from './socket/socket-packet.middleware.js';
-import { SocketSessions, unauthorized, type SocketState } from './socket/socket-sessions.js';
+import {
+  SocketSessions,
+  handshakeRefusal,
+  unauthorized,
+  type SocketState,
+} from './socket/socket-sessions.js';
 import { WsAckExceptionFilter } from './socket/ws-ack-exception.filter.js';
 
 /**
@@ -53,7 +58,7 @@ export class MessagingGateway
     io.use((socket, next) => {
       this.sessions.authenticate(socket, RATE_BURST).then(
         () => next(),
-        () => next(unauthorized()),
+        (error: unknown) => next(handshakeRefusal(error)),
       );
     });
     guardRecovery(io.of('/'), (auth, session) => this.sessions.mayRecover(auth, session));

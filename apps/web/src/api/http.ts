@@ -47,6 +47,7 @@ export async function request(method: string, path: string, body?: unknown): Pro
     } catch {
       /* not JSON */
     }
+    if (error.code === 'MFA_ENROLMENT_REQUIRED') session.requireEnrolment();
     throw new ApiError(
       res.status,
       error.code ?? `HTTP_${res.status}`,

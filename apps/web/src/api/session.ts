@@ -33,6 +33,11 @@ class Session {
   onExpired: () => void = () => undefined;
   /** True from such an end until the next sign-in: the sign-in screen says why it is shown. */
   expired = false;
+  /**
+   * MFA_REQUIRED covers this account and it has no second factor yet (the API answered 403 MFA_ENROLMENT_REQUIRED):
+   * the app keeps the user on the security screen until a factor is set up.
+   */
+  mfaEnrolmentRequired = false;
 
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -49,6 +54,7 @@ class Session {
 
   accept(pair: TokenPair): void {
     this.expired = false;
+    if (this.user?.id !== pair.user.id) this.mfaEnrolmentRequired = false;
     this.accessToken = pair.accessToken;
     this.user = pair.user;
     sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
@@ -56,6 +62,18 @@ class Session {
     // refresh a minute before the access token ends (at least after 5 s)
     const ms = Math.max(5, pair.expiresIn - 60) * 1000;
     this.timer = window.setTimeout(() => void this.refresh(), Math.min(ms, 2 ** 31 - 1));
+    this.changed();
+  }
+
+  requireEnrolment(): void {
+    if (this.mfaEnrolmentRequired) return;
+    this.mfaEnrolmentRequired = true;
+    this.changed();
+  }
+
+  enrolled(): void {
+    if (!this.mfaEnrolmentRequired) return;
+    this.mfaEnrolmentRequired = false;
     this.changed();
   }
 
@@ -122,6 +140,7 @@ class Session {
     sessionStorage.removeItem(REFRESH_KEY);
     this.accessToken = null;
     this.user = null;
+    this.mfaEnrolmentRequired = false;
     this.changed();
   }
 }

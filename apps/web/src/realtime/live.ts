@@ -102,6 +102,11 @@ class Live {
       this.status = 'offline';
       this.changed();
       if (err.message === 'UNAUTHORIZED') void this.reauthenticate();
+      // MFA_REQUIRED: no live connection until a second factor is set up (the app shows the security screen)
+      if (err.message === 'MFA_ENROLMENT_REQUIRED') {
+        this.stop();
+        session.requireEnrolment();
+      }
     });
     socket.on('message.created', (m: Message) => this.receive([m]));
     socket.on('message.updated', (m: Message) => this.replace(m));

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
+import { signInWithPasskey } from '../api/passkeys.js';
 import { session, type TokenPair } from '../api/session.js';
 import { Field } from '../components/ui.js';
 
-type LoginAnswer = TokenPair | { mfaRequired: true; mfaToken: string };
+type LoginAnswer = TokenPair | { mfaRequired: true; mfaToken: string; methods?: string[] };
 
 /** Sign in (with a second factor when the account has one); afterwards back to the page that asked for it. */
 export default function SignIn() {
@@ -15,6 +16,7 @@ export default function SignIn() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [methods, setMethods] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const next = params.get('next');
@@ -41,6 +43,7 @@ export default function SignIn() {
       }
       if ('mfaRequired' in body) {
         setMfaToken(body.mfaToken);
+        setMethods(body.methods ?? ['totp', 'recovery-code']);
         return;
       }
       session.accept(body);
@@ -51,6 +54,25 @@ export default function SignIn() {
       setBusy(false);
     }
   };
+
+  const passkey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      session.accept(await signInWithPasskey());
+      navigate(target, { replace: true });
+    } catch (err) {
+      const e = err as Error;
+      setError(
+        e.name === 'NotAllowedError'
+          ? t('signIn.passkeyCancelled')
+          : t('signIn.passkeyFailed', { message: e.message }),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const codeStep = !!mfaToken && methods.some((m) => m === 'totp' || m === 'recovery-code');
 
   return (
     <main id="main" tabIndex={-1} className="narrow">
@@ -88,29 +110,42 @@ export default function SignIn() {
               )}
             </Field>
           </>
-        ) : (
-          <Field label={t('signIn.code')}>
+        ) : codeStep ? (
+          <Field label={t('signIn.code')} hint={t('signIn.codeHint')}>
             {(id) => (
               <input
                 id={id}
-                inputMode="numeric"
                 autoComplete="one-time-code"
+                autoCapitalize="off"
+                spellCheck={false}
                 required
                 value={code}
                 onChange={(e) => setCode(e.target.value)}
               />
             )}
           </Field>
+        ) : (
+          <p className="note">{t('signIn.usePasskey')}</p>
         )}
         {error && (
           <p id="sign-in-error" role="alert" className="error">
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
-          {mfaToken ? t('signIn.verify') : t('signIn.submit')}
-        </button>
+        {(!mfaToken || codeStep) && (
+          <button type="submit" className="primary" disabled={busy}>
+            {mfaToken ? t('signIn.verify') : t('signIn.submit')}
+          </button>
+        )}
       </form>
+      {(!mfaToken || methods.includes('passkey')) && typeof window.PublicKeyCredential === 'function' && (
+        <p className="passkey-sign-in">
+          {!mfaToken && <span>{t('signIn.orPasskey')} </span>}
+          <button type="button" onClick={() => void passkey()} disabled={busy}>
+            {t('signIn.passkey')}
+          </button>
+        </p>
+      )}
     </main>
   );
 }

@@ -9,6 +9,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { normalizeEmail } from './accounts.service.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
+import { MfaChallengesService } from './mfa/mfa-challenges.service.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import type { Principal } from './principal.js';
 
@@ -49,6 +50,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly throttle: LoginThrottleRepository,
+    private readonly challenges: MfaChallengesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,13 +82,34 @@ export class AuthService {
       throw invalidCredentials();
     }
     await this.throttle.succeeded(email, ctx.ip, this.clock.now());
+    const methods = await this.challenges.methods(found.id);
+    if (methods.length) {
+      const mfaToken = await this.challenges.issue(found.id);
+      await this.audit.record(
+        { ...ctx, actorId: found.id },
+        { action: 'auth.login.second-factor', targetType: 'user', targetId: found.id },
+      );
+      return { mfaRequired: true as const, mfaToken, methods };
+    }
+    return this.startSession(ctx, found.id, 'password');
+  }
+
+  /**
+   * Opens a session and issues its token pair: the one way in, after a password alone (no second factor on),
+   * after the second factor (`/api/auth/mfa`), or with a passkey. Null user (disabled or gone) → 401.
+   */
+  async startSession(
+    ctx: RequestContext & { userAgent?: string },
+    userId: string,
+    method: 'password' | 'totp' | 'recovery-code' | 'passkey',
+  ): Promise<TokenPair & { user: Principal }> {
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlSeconds * 1000);
     const [session] = await this.dataSource.query(
       `INSERT INTO auth_sessions (user_id, token_hash, expires_at, ip, user_agent, created_at, last_used_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+       SELECT id, $2, $3, $4, $5, $6, $6 FROM users WHERE id = $1 AND disabled_at IS NULL RETURNING id`,
       [
-        found.id,
+        userId,
         sha256(secret),
         expiresAt,
         ctx.ip ?? null,
@@ -94,12 +117,18 @@ export class AuthService {
         this.clock.now(),
       ],
     );
+    if (!session) throw invalidCredentials();
     await this.audit.record(
-      { ...ctx, actorId: found.id },
-      { action: 'auth.login', targetType: 'user', targetId: found.id, details: { sessionId: session.id } },
+      { ...ctx, actorId: userId },
+      {
+        action: 'auth.login',
+        targetType: 'user',
+        targetId: userId,
+        details: { sessionId: session.id, method },
+      },
     );
-    const user = (await this.repo.principalForSession(found.id, session.id, this.clock.now()))!;
-    return { ...this.issue(found.id, session.id, secret), user };
+    const user = (await this.repo.principalForSession(userId, session.id, this.clock.now()))!;
+    return { ...this.issue(userId, session.id, secret), user };
   }
 
   private issue(userId: string, sessionId: string, secret: string): TokenPair {

@@ -78,6 +78,7 @@ const THINGS = {
   calendar: { en: 'calendar', es: 'el calendario' },
   subscription: { en: 'subscription', es: 'la suscripción' },
   'country sheet': { en: 'country sheet', es: 'la ficha de país' },
+  passkey: { en: 'passkey', es: 'la llave de acceso' },
 } as const;
 export type NotFoundThing = keyof typeof THINGS;
 

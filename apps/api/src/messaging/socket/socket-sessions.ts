@@ -6,6 +6,7 @@ import {
   AccountsRepository,
   AuthService,
   ChannelsService,
+  MfaAccessPolicy,
   DomainEvents,
   type AccessScope,
   type Principal,
@@ -33,6 +34,12 @@ export interface SocketState {
 export const unauthorized = () =>
   Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED' } });
 
+/** The handshake's refusal: MFA_ENROLMENT_REQUIRED when that is why, else UNAUTHORIZED (nothing else is told). */
+export const handshakeRefusal = (error: unknown) =>
+  (error as { code?: string })?.code === 'MFA_ENROLMENT_REQUIRED'
+    ? Object.assign(new Error('MFA_ENROLMENT_REQUIRED'), { data: { code: 'MFA_ENROLMENT_REQUIRED' } })
+    : unauthorized();
+
 /**
  * The live sockets of this process: who they are (authenticated at the handshake, re-read when access changes),
  * which rooms they are in (exactly the channels their user may read, plus the audience rooms), when their token
@@ -51,6 +58,7 @@ export class SocketSessions {
     private readonly channels: ChannelsService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly mfa: MfaAccessPolicy,
   ) {}
 
   state(socket: Socket): SocketState | undefined {
@@ -61,6 +69,8 @@ export class SocketSessions {
   async authenticate(socket: Socket, burst: number): Promise<void> {
     const token = socket.handshake.auth?.token;
     const principal = await this.auth.authenticate(typeof token === 'string' ? token : undefined);
+    // MFA_REQUIRED: a covered account without a second factor gets `connect_error` MFA_ENROLMENT_REQUIRED.
+    await this.mfa.ensureEnrolled(principal);
     // A recovered session belongs to whoever opened it.
     if (socket.recovered && (socket.data as any)?.userId !== principal.id) throw unauthorized();
     const { tokenExpiresAt, ...p } = principal;
