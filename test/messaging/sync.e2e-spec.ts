@@ -139,7 +139,9 @@ describe('sync: catching up by seq cursors', () => {
     const [forSv] = await syncAll(await open(sv), { [gtMx]: 0 });
     expect(forSv.find((m: any) => m.id === deleted.id)).toMatchObject({ body: '', deleted: true });
     expect(forSv.find((m: any) => m.id === edited.id)).toMatchObject({ body: 'after edit' });
-    expect(forSv.find((m: any) => m.id === edited.id).editedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(forSv.find((m: any) => m.id === edited.id).editedAt).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
   });
 
   it('audits the case thread seqs a reader caught up on, and lists what the caller may not read', async () => {

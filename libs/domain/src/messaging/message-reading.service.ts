@@ -100,10 +100,12 @@ export class MessageReadingService {
     }
     const s = scope ?? accessScope(p);
     const readable = new Map(
-      (await this.channels.readableAmong(
-        entries.map(([id]) => id),
-        s,
-      )).map((r) => [r.id, r]),
+      (
+        await this.channels.readableAmong(
+          entries.map(([id]) => id),
+          s,
+        )
+      ).map((r) => [r.id, r]),
     );
     const ranges: SyncRange[] = [];
     let room = SYNC_PAGE;
