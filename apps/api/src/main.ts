@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '#config';
+import { assertCanListen } from './common/listen-check.js';
 import type { EarlyEmbeddedDatabase, Runtime } from './runtime.js';
 
 /** Entry point of the service: ROLE=all (default) runs API and worker in this process, ROLE=api or ROLE=worker one. */
@@ -19,16 +20,18 @@ export async function main(roleOverride?: 'worker'): Promise<void> {
   let runtime: Runtime;
   // The embedded PostgreSQL server (its own process) starts while the service's modules load: both take a second or so.
   let early: EarlyEmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    const { startEmbeddedPostgres } = await import('#database/embedded');
-    const pending: EarlyEmbeddedDatabase = { lines: [], started: undefined as never };
-    pending.started = startEmbeddedPostgres(config.dataDir, (line) =>
-      pending.log ? pending.log(line) : pending.lines.push(line),
-    );
-    pending.started.catch(() => undefined);
-    early = pending;
-  }
   try {
+    if (!config.databaseUrl) {
+      // a busy port stops the service before anything starts (the runtime checks again before it listens)
+      if (config.role !== 'worker') await assertCanListen(config.host, config.port);
+      const { startEmbeddedPostgres } = await import('#database/embedded');
+      const pending: EarlyEmbeddedDatabase = { lines: [], started: undefined as never };
+      pending.started = startEmbeddedPostgres(config.dataDir, (line) =>
+        pending.log ? pending.log(line) : pending.lines.push(line),
+      );
+      pending.started.catch(() => undefined);
+      early = pending;
+    }
     // loaded after the configuration is known to be valid, so a bad value fails fast
     const { startRuntime } = await import('./runtime.js');
     runtime = await startRuntime(config, { embedded: early });
