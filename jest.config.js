@@ -10,6 +10,7 @@ export default {
   testSequencer: '<rootDir>/test/support/sequencer.js',
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((l) => [`^#${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
+    '^#database/embedded$': '<rootDir>/libs/database/src/embedded-postgres.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

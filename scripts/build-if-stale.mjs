@@ -2,6 +2,7 @@
 // `npm start` and `npm run cli` run `npm run build` only when a source changed since the last build: the newest
 // modification time under apps/ (the web client too) and libs/ (files and folders, so a deleted file counts) and of the build configuration is compared
 // with dist/.build-stamp. An up-to-date build costs a folder walk (milliseconds), not a TypeScript run (seconds).
+// `npm run build` ends with `build-if-stale.mjs --stamp`, so a start right after a build does not build again.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,11 @@ function newest(path) {
     for (const entry of readdirSync(path)) time = Math.max(time, newest(join(path, entry)));
   }
   return time;
+}
+
+if (process.argv.includes('--stamp')) {
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  process.exit(0);
 }
 
 const sources = Math.max(...['apps', 'libs', ...CONFIG].map((p) => newest(join(root, p))));

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '#config';
-import type { Runtime } from './runtime.js';
+import { assertCanListen } from './common/listen-check.js';
+import type { EarlyEmbeddedDatabase, Runtime } from './runtime.js';
 
 /** Entry point of the service: ROLE=all (default) runs API and worker in this process, ROLE=api or ROLE=worker one. */
 export async function main(roleOverride?: 'worker'): Promise<void> {
@@ -17,12 +18,26 @@ export async function main(roleOverride?: 'worker'): Promise<void> {
     throw error;
   }
   let runtime: Runtime;
+  // The embedded PostgreSQL server (its own process) starts while the service's modules load: both take a second or so.
+  let early: EarlyEmbeddedDatabase | undefined;
   try {
+    if (!config.databaseUrl) {
+      // a busy port stops the service before anything starts (the runtime checks again before it listens)
+      if (config.role !== 'worker') await assertCanListen(config.host, config.port);
+      const { startEmbeddedPostgres } = await import('#database/embedded');
+      const pending: EarlyEmbeddedDatabase = { lines: [], started: undefined as never };
+      pending.started = startEmbeddedPostgres(config.dataDir, (line) =>
+        pending.log ? pending.log(line) : pending.lines.push(line),
+      );
+      pending.started.catch(() => undefined);
+      early = pending;
+    }
     // loaded after the configuration is known to be valid, so a bad value fails fast
     const { startRuntime } = await import('./runtime.js');
-    runtime = await startRuntime(config);
+    runtime = await startRuntime(config, { embedded: early });
   } catch (error: any) {
     process.stderr.write(`Enlace could not start: ${error?.message ?? String(error)}\n`);
+    await (await early?.started.catch(() => undefined))?.stop();
     process.exit(1);
   }
   let stopping = false;

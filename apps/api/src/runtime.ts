@@ -25,20 +25,37 @@ export interface Runtime {
 
 export const JSON_BODY_LIMIT = '256kb';
 
+/**
+ * The embedded PostgreSQL server started by `main` before this module loaded (the two take about as long): its log
+ * lines wait in `lines` until the service's logger exists, then go to `log`.
+ */
+export interface EarlyEmbeddedDatabase {
+  started: Promise<EmbeddedDatabase>;
+  lines: string[];
+  log?: (line: string) => void;
+}
+
 /** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
 export async function startRuntime(
   config: AppConfig,
-  options: { clock?: Clock; logFile?: string } = {},
+  options: { clock?: Clock; logFile?: string; embedded?: EarlyEmbeddedDatabase } = {},
 ): Promise<Runtime> {
   const logger = createLogger(config, options.logFile);
   const boot = logger.child({ context: 'Bootstrap' });
   const api = config.role !== 'worker';
   const worker = config.role !== 'api';
-  if (api) await assertCanListen(config.host, config.port);
+  options.embedded?.lines.splice(0).forEach((line) => boot.info(line));
+  if (options.embedded) options.embedded.log = (line) => boot.info(line);
+  if (api)
+    await assertCanListen(config.host, config.port).catch(async (error) => {
+      await (await options.embedded?.started.catch(() => undefined))?.stop();
+      throw error;
+    });
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, (line) => boot.info(line));
+    embedded = await (options.embedded?.started ??
+      startEmbeddedPostgres(config.dataDir, (line) => boot.info(line)));
     databaseUrl = embedded.url;
   }
   const root = RootModule.forRoot({

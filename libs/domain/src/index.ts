@@ -2,6 +2,7 @@ export * from './common/domain-error.js';
 export * from './common/domain-events.js';
 export * from './common/i18n.js';
 export * from './common/system-messages.js';
+export * from './common/json-text.js';
 export * from './audit/audit.service.js';
 export * from './accounts/account.entities.js';
 export * from './accounts/principal.js';

@@ -11,6 +11,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { jsonTextParser } from './json-text-parser.js';
 import { rooms } from './rooms.js';
 
 type ClusterHandler = (data: any) => void;
@@ -120,7 +121,11 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   createServer(http: HttpServer, options: Partial<ServerOptions>): Server {
     if (this.io) throw new Error('the socket.io server is already attached');
     coalesceWebSocketWrites();
-    this.io = new Server(http, { ...options, ...(this.config.redisUrl ? { adapter: this.adapter() } : {}) });
+    this.io = new Server(http, {
+      ...options,
+      parser: jsonTextParser(),
+      ...(this.config.redisUrl ? { adapter: this.adapter() } : {}),
+    });
     this.listenCluster(this.io);
     this.logger.log(
       `socket.io on ${this.config.redisUrl ? 'the Redis streams adapter' : 'the in-memory adapter (one process)'}`,

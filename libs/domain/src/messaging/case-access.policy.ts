@@ -28,6 +28,14 @@ export class CaseAccessPolicy {
     return c.handling === 'network' || (!!p.country && c.countries.includes(p.country));
   }
 
+  /**
+   * `canRead` as an SQL predicate over the case row `k`, for queries over many messages (sync): `officers` is an SQL
+   * expression for the caller's officer network ids (uuid[]), `country` for the caller's country (text, may be null).
+   */
+  static readableSqlOf(k: string, e: { officers: string; country: string }): string {
+    return `(${k}.network_id = ANY(${e.officers}) AND (${k}.handling = 'network' OR ${k}.countries @> ARRAY[${e.country}]::char(2)[]))`;
+  }
+
   /** Every reader of a case may work on it: post in its thread, change its status and assignees. */
   canChange(p: Principal, c: CaseAccessFacts): boolean {
     return this.canRead(p, c);

@@ -11,10 +11,14 @@ import { CasesRepository } from './cases.repository.js';
 import { isUuid, nonNegativeInt } from './message-rules.js';
 import { messageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
+import { MessageSyncRepository, type SyncRange } from './message-sync.repository.js';
+import { JsonText } from '../common/json-text.js';
 
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;
-export const SYNC_PAGE = 500;
+/** `sync` pages: up to this many messages, cut earlier once they hold SYNC_PAGE_BYTES of JSON. */
+export const SYNC_PAGE = 5000;
+export const SYNC_PAGE_BYTES = 4 * 1024 * 1024;
 export const SYNC_MAX_CHANNELS = 1000;
 
 /** Reading messages: pages of a channel, `sync` by seq cursors, and the caller's read cursor. Case reads are audited. */
@@ -28,6 +32,7 @@ export class MessageReadingService {
     private readonly casePolicy: CaseAccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly syncRows: MessageSyncRepository,
   ) {}
 
   async list(
@@ -64,15 +69,17 @@ export class MessageReadingService {
   }
 
   /**
-   * What the caller missed, by seq cursors: ascending seq per channel, at most SYNC_PAGE messages a call (`complete`
-   * false: call again with the new cursors). Channels the caller may no longer read are listed in `unavailable`.
+   * What the caller missed, by seq cursors: ascending seq per channel, channels in the order of `cursors`, at most
+   * SYNC_PAGE messages and about SYNC_PAGE_BYTES a call (`complete` false: call again with the new cursors). Seqs
+   * have no gaps, so what each channel lacks is `lastSeq − cursor` and the page is cut into exact seq ranges before
+   * one query reads them. Channels the caller may no longer read are listed in `unavailable`.
    */
   async sync(
     ctx: RequestContext,
     p: Principal,
     cursors: Record<string, unknown>,
     scope?: AccessScope,
-  ): Promise<{ messages: MessageView[]; complete: boolean; unavailable: string[] }> {
+  ): Promise<{ messages: JsonText<MessageView[]>; complete: boolean; unavailable: string[] }> {
     const entries = Object.entries(cursors ?? {});
     if (entries.length > SYNC_MAX_CHANNELS)
       throw invalid('cursors', {
@@ -91,41 +98,54 @@ export class MessageReadingService {
           es: 'debe ser un seq (un número entero, 0 o más)',
         });
     }
-    const readable = await this.channels.readableAmong(
-      entries.map(([id]) => id),
-      scope ?? accessScope(p),
+    const s = scope ?? accessScope(p);
+    const readable = new Map(
+      (
+        await this.channels.readableAmong(
+          entries.map(([id]) => id),
+          s,
+        )
+      ).map((r) => [r.id, r]),
     );
-    const readableIds = new Set(readable.map((r) => r.id));
-    const rows = await this.repo.since(
-      entries
-        .filter(([id]) => readableIds.has(id))
-        .map(([id, seq]) => ({ channelId: id, afterSeq: seq as number })),
-      SYNC_PAGE + 1,
-    );
-    const complete = rows.length <= SYNC_PAGE;
-    const page = rows.slice(0, SYNC_PAGE);
-    const caseChannels = new Map(readable.filter((r) => r.caseId).map((r) => [r.id, r.caseId!]));
-    const byCase = new Map<string, { channelId: string; from: number; to: number }>();
-    for (const r of page) {
-      const caseId = caseChannels.get(r.channelId);
-      if (!caseId) continue;
-      const e = byCase.get(caseId) ?? { channelId: r.channelId, from: Number(r.seq), to: Number(r.seq) };
-      e.to = Number(r.seq);
-      byCase.set(caseId, e);
+    const ranges: SyncRange[] = [];
+    let room = SYNC_PAGE;
+    let complete = true;
+    for (const [id, seq] of entries) {
+      const channel = readable.get(id);
+      const missing = channel ? channel.lastSeq - (seq as number) : 0;
+      if (missing <= 0) continue;
+      if (room <= 0) {
+        complete = false;
+        break;
+      }
+      const take = Math.min(missing, room);
+      if (take < missing) complete = false;
+      ranges.push({
+        channelId: id,
+        fromSeq: (seq as number) + 1,
+        toSeq: (seq as number) + take,
+        threadCaseId: channel!.caseId,
+      });
+      room -= take;
     }
-    for (const [caseId, e] of byCase) {
+    const chunks = await this.syncRows.page(ranges, s, SYNC_PAGE_BYTES);
+    // cut short by the byte bound: the rest comes on the next call
+    if (chunks.reduce((n, c) => n + c.count, 0) < ranges.reduce((n, r) => n + r.toSeq - r.fromSeq + 1, 0))
+      complete = false;
+    for (const c of chunks) {
+      const caseId = readable.get(c.channelId)?.caseId;
+      if (!caseId) continue;
       await this.audit.record(ctx, {
         action: 'case.thread.read',
         targetType: 'case',
         targetId: caseId,
-        details: { channelId: e.channelId, fromSeq: e.from, toSeq: e.to, via: 'sync' },
+        details: { channelId: c.channelId, fromSeq: c.fromSeq, toSeq: c.toSeq, via: 'sync' },
       });
     }
-    const messages = await this.maskCases(p, page.map(messageView), null, caseChannels);
     return {
-      messages,
+      messages: new JsonText<MessageView[]>(`[${chunks.map((c) => c.json).join(',')}]`),
       complete,
-      unavailable: entries.map(([id]) => id).filter((id) => !readableIds.has(id)),
+      unavailable: entries.map(([id]) => id).filter((id) => !readable.has(id)),
     };
   }
 

@@ -8,6 +8,7 @@ import { ChannelAccess } from './channel-access.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
 import { MessagesRepository } from './messages.repository.js';
+import { MessageSyncRepository } from './message-sync.repository.js';
 import { MessageInsertRepository } from './message-insert.repository.js';
 import { MentionsService } from './mentions.service.js';
 import { MessageChangesService } from './message-changes.service.js';
@@ -31,6 +32,7 @@ const providers = [
   MessageReadingService,
   MessageSendingService,
   MessagesRepository,
+  MessageSyncRepository,
   SearchRepository,
   SearchService,
   SystemMessagesService,
