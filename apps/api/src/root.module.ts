@@ -26,7 +26,7 @@ export class RootModule {
       module: RootModule,
       imports: [
         ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
-        DatabaseModule.forRoot(o.databaseUrl),
+        DatabaseModule.forRoot(o.databaseUrl, { poolSize: o.config.databasePoolSize }),
         QueueModule.forRoot(o.databaseUrl),
         DomainModule,
         RealtimeModule,

@@ -8,8 +8,10 @@ import {
   Worker,
   type WorkerOptions,
 } from 'bullmq';
-import { Redis as IORedis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '#config';
+import type { Cluster, Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig, createRedisClient } from '#config';
+
+type IORedis = Redis | Cluster;
 
 /** Queue names; each job payload carries ids, never documents. */
 export const QUEUES = {
@@ -43,7 +45,10 @@ export class QueueFactory implements OnApplicationShutdown {
   }
 
   private redisConnection(): IORedis {
-    this.redis ??= new IORedis(this.config.redisUrl!, { maxRetriesPerRequest: null, enableReadyCheck: true });
+    this.redis ??= createRedisClient(this.config.redis!, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+    });
     return this.redis;
   }
 
@@ -56,7 +61,10 @@ export class QueueFactory implements OnApplicationShutdown {
     if (!q) {
       q =
         this.backend === 'redis'
-          ? new Queue(name, { connection: this.redisConnection(), prefix: 'enlace' } as QueueOptions)
+          ? new Queue(name, {
+              connection: this.redisConnection(),
+              prefix: this.config.queuePrefix,
+            } as QueueOptions)
           : (new Queue(
               name,
               { connection: this.postgresConnection() } as any,
@@ -77,7 +85,7 @@ export class QueueFactory implements OnApplicationShutdown {
       this.backend === 'redis'
         ? new Worker<T>(name, processor, {
             connection: this.own(this.redisConnection().duplicate()),
-            prefix: 'enlace',
+            prefix: this.config.queuePrefix,
             ...opts,
           } as WorkerOptions)
         : (new Worker<T>(

@@ -8,9 +8,9 @@ import {
 import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
-import { APP_CONFIG, type AppConfig } from '#config';
+import { APP_CONFIG, type AppConfig, createRedisClient, type RedisTarget } from '#config';
 import { rooms } from './rooms.js';
 
 type ClusterHandler = (data: any) => void;
@@ -46,9 +46,8 @@ export function coalesceWebSocketWrites(): void {
 }
 
 /** Redis PUB/SUB is shared by every database of a server: scope the adapter's channels by database number. */
-export function adapterPrefix(redisUrl: string): string {
-  const db = new URL(redisUrl).pathname.replace(/^\//, '') || '0';
-  return `enlace-db${db}`;
+export function adapterPrefix(target: RedisTarget): string {
+  return `enlace-db${target.db}`;
 }
 
 /**
@@ -66,7 +65,7 @@ export function adapterPrefix(redisUrl: string): string {
 export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private io?: Server;
-  private redis?: Redis;
+  private redis?: Redis | Cluster;
   private detached = false;
   private shuttingDown = false;
   private warnedNoServer = false;
@@ -98,13 +97,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
 
   private adapter() {
     // Auto-pipelining: the XADDs of a batch of messages stored together leave in one write.
-    this.redis ??= new Redis(this.config.redisUrl!, {
+    this.redis ??= createRedisClient(this.config.redis!, {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
       autoPipeliningIgnoredCommands: ['xread', 'subscribe', 'ssubscribe', 'psubscribe'],
     });
     this.redis.on('error', (e) => this.logger.warn(`redis: ${e.message}`));
-    const prefix = adapterPrefix(this.config.redisUrl!);
+    const prefix = adapterPrefix(this.config.redis!);
     return createAdapter(this.redis, {
       streamName: prefix,
       channelPrefix: prefix,
