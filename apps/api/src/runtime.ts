@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { type AppConfig, APP_CONFIG, Clock } from '#config';
+import { type AppConfig, APP_CONFIG, Clock, Lifecycle } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
@@ -14,12 +14,14 @@ import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js
 import { serveWebClient, webClientDir } from './web/web-client.js';
 import { assertCanListen, listenError } from './common/listen-check.js';
 import { createLogger, httpLogging, PinoNestLogger } from './common/logging.js';
+import { closeConnectionsWhileDraining, drain } from './common/graceful-shutdown.js';
 
 export interface Runtime {
   app: INestApplication | INestApplicationContext;
   /** Base URL of the HTTP server when this process serves the API. */
   url?: string;
   databaseUrl: string;
+  /** Graceful: drains (health 503, no new connections, sockets told to reconnect, jobs in hand finished), then closes. */
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startRuntime(
       http.useWebSocketAdapter(new EnlaceIoAdapter(http, http.get(RealtimeServer), http.get(APP_CONFIG)));
       http.disable('x-powered-by');
       http.use(httpLogging(logger));
+      http.use(closeConnectionsWhileDraining(http.get(Lifecycle)));
       http.set('trust proxy', config.trustProxy);
       http.use(securityHeaders(config));
       http.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -110,6 +113,7 @@ export async function startRuntime(
       close: () =>
         (closing ??= (async () => {
           try {
+            await drain(a, boot).catch((e: unknown) => boot.warn(`drain: ${String(e)}`));
             await a.close();
           } finally {
             await embedded?.stop();

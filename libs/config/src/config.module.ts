@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from './config.js';
 import { Clock, SystemClock } from './clock.js';
+import { Lifecycle } from './lifecycle.js';
 
 @Global()
 @Module({})
@@ -11,8 +12,9 @@ export class ConfigModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
+        Lifecycle,
       ],
-      exports: [APP_CONFIG, Clock],
+      exports: [APP_CONFIG, Clock, Lifecycle],
     };
   }
 }

@@ -129,8 +129,17 @@ export class QueueFactory implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Graceful shutdown: the workers of this process take no new job and finish the ones they hold (a job they do
+   * not finish stays in the queue, and another worker runs it once its lock expires). Called first by the runtime's
+   * drain, again (a no-op) on application shutdown.
+   */
+  async closeWorkers(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeWorkers();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.allSettled([...this.owned, ...(this.redis ? [this.redis] : [])].map((c) => c.quit()));
   }

@@ -12,6 +12,11 @@ import type { Cluster, Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import { APP_CONFIG, type AppConfig, createRedisClient, type RedisTarget } from '#config';
 import { rooms } from './rooms.js';
+import type { ServerEventMap } from './server-events.js';
+
+function emitDraining(socket: { emit(e: string, p: unknown): unknown }, payload: ServerEventMap['server.draining']) {
+  socket.emit('server.draining', payload);
+}
 
 type ClusterHandler = (data: any) => void;
 
@@ -173,6 +178,32 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         this.logger.warn(`cluster handler ${topic}: ${e?.message ?? e}`);
       }
     }
+  }
+
+  /**
+   * Graceful shutdown, first step: every socket of this process hears `server.draining` (with a short random delay,
+   * so that a thousand clients do not come back in the same millisecond), then its connection is closed as a lost
+   * transport would be: the client reconnects on its own, through the load balancer, to another process, where
+   * connection state recovery (the session is kept in Redis) or `sync` gives it what it missed. Resolves once every
+   * socket is gone, or after `timeoutMs`.
+   */
+  async drain(timeoutMs = 3000): Promise<number> {
+    const io = this.io;
+    if (!io || this.detached) return 0;
+    const sockets = [...io.of('/').sockets.values()];
+    const gone = sockets.map((s) => new Promise<void>((resolve) => s.once('disconnect', () => resolve())));
+    for (const socket of sockets) {
+      emitDraining(socket, { reconnectAfterMs: Math.floor(Math.random() * 1000) });
+      // engine.io flushes what is queued (the notice) before it closes the transport
+      socket.conn.close();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(gone),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return sockets.length;
   }
 
   /** True once the process is shutting down: nothing new is broadcast (the adapter's Redis is about to close). */
