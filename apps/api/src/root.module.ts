@@ -5,6 +5,7 @@ import { DomainModule } from '#domain';
 import { QueueModule } from '#queue';
 import { RealtimeModule } from '#realtime';
 import { MailModule } from '#mail';
+import { MetricsModule } from '#metrics';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { DigestPortsModule } from '../../worker/src/digests/digest-ports.module.js';
 import { ApiModule } from './api.module.js';
@@ -28,6 +29,7 @@ export class RootModule {
         ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
         DatabaseModule.forRoot(o.databaseUrl, { poolSize: o.config.databasePoolSize }),
         QueueModule.forRoot(o.databaseUrl),
+        MetricsModule,
         DomainModule,
         RealtimeModule,
         MailModule,

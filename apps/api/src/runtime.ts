@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AppConfig, APP_CONFIG, Clock, Lifecycle } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
+import { httpMetrics, Metrics } from '#metrics';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
 import { buildOpenApiDocument } from './common/openapi.js';
@@ -61,6 +62,7 @@ export async function startRuntime(
       http.useLogger(new PinoNestLogger(logger));
       http.useWebSocketAdapter(new EnlaceIoAdapter(http, http.get(RealtimeServer), http.get(APP_CONFIG)));
       http.disable('x-powered-by');
+      http.use(httpMetrics(http.get(Metrics)));
       http.use(httpLogging(logger));
       http.use(closeConnectionsWhileDraining(http.get(Lifecycle)));
       http.set('trust proxy', config.trustProxy);

@@ -9,11 +9,7 @@ export class ConfigModule {
   static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: Clock, useValue: clock },
-        Lifecycle,
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: Clock, useValue: clock }, Lifecycle],
       exports: [APP_CONFIG, Clock, Lifecycle],
     };
   }

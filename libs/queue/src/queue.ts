@@ -10,6 +10,7 @@ import {
 } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig, createRedisClient } from '#config';
+import { Metrics, QUEUE_STATES } from '#metrics';
 
 type IORedis = Redis | Cluster;
 
@@ -38,7 +39,20 @@ export class QueueFactory implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URL_RESOLVED) private readonly databaseUrl: string,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.countJobsWith(() => this.depths());
+  }
+
+  /** Jobs by state in each queue this process uses (`enlace_queue_jobs`). */
+  private async depths() {
+    const names = new Set([...this.queues.keys(), ...this.workers.map((w) => w.name)]);
+    names.delete(QUEUES.health);
+    const out = [];
+    for (const name of [...names].sort())
+      out.push({ queue: name, counts: await this.queue(name).getJobCounts(...QUEUE_STATES) });
+    return out;
+  }
 
   get backend(): 'redis' | 'postgres' {
     return this.config.queueBackend;
@@ -76,11 +90,12 @@ export class QueueFactory implements OnApplicationShutdown {
     return q;
   }
 
-  worker<T = unknown>(
-    name: QueueName,
-    processor: Processor<T>,
-    opts: Partial<WorkerOptions> = {},
-  ): Worker<T> {
+  worker<T = unknown>(name: QueueName, handler: Processor<T>, opts: Partial<WorkerOptions> = {}): Worker<T> {
+    // how late each job starts against when it was due (`enlace_job_lateness_seconds`)
+    const processor: Processor<T> = (job, token, signal) => {
+      this.metrics.jobStarted(name, job);
+      return handler(job, token, signal);
+    };
     const w =
       this.backend === 'redis'
         ? new Worker<T>(name, processor, {
@@ -95,6 +110,8 @@ export class QueueFactory implements OnApplicationShutdown {
             createPostgresBackend as any,
           ) as Worker<T>);
     w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
+    w.on('completed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'completed' }));
+    w.on('failed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'failed' }));
     w.on('failed', (job: Job | undefined, e: Error) =>
       this.logger.warn(
         `job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`,

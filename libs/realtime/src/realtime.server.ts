@@ -11,10 +11,14 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Cluster, Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
 import { APP_CONFIG, type AppConfig, createRedisClient, type RedisTarget } from '#config';
+import { Metrics } from '#metrics';
 import { rooms } from './rooms.js';
 import type { ServerEventMap } from './server-events.js';
 
-function emitDraining(socket: { emit(e: string, p: unknown): unknown }, payload: ServerEventMap['server.draining']) {
+function emitDraining(
+  socket: { emit(e: string, p: unknown): unknown },
+  payload: ServerEventMap['server.draining'],
+) {
   socket.emit('server.draining', payload);
 }
 
@@ -76,7 +80,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private warnedNoServer = false;
   private readonly clusterHandlers = new Map<string, Set<ClusterHandler>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
+    metrics.countSocketsWith(() => (this.io && !this.detached ? this.io.of('/').sockets.size : 0));
+  }
 
   /** A worker-only process with Redis: a socket.io Server that listens nowhere, for its broadcasts. */
   onApplicationBootstrap(): void {
@@ -126,6 +135,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     coalesceWebSocketWrites();
     this.io = new Server(http, { ...options, ...(this.config.redisUrl ? { adapter: this.adapter() } : {}) });
     this.listenCluster(this.io);
+    // `enlace_messages_delivered_total`: each message.created written to a socket of this process
+    const delivered = this.metrics.messagesDelivered;
+    this.io.on('connection', (socket) =>
+      socket.onAnyOutgoing((event: string) => {
+        if (event === 'message.created') delivered.inc();
+      }),
+    );
     this.logger.log(
       `socket.io on ${this.config.redisUrl ? 'the Redis streams adapter' : 'the in-memory adapter (one process)'}`,
     );

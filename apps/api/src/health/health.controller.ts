@@ -10,7 +10,10 @@ export class HealthChecksDto {
   @ApiProperty({ enum: ['ok', 'down', 'skipped'], description: '`skipped` while draining' })
   database: string;
 
-  @ApiProperty({ enum: ['ok', 'down', 'skipped'], description: 'a queue round trip; `skipped` while draining' })
+  @ApiProperty({
+    enum: ['ok', 'down', 'skipped'],
+    description: 'a queue round trip; `skipped` while draining',
+  })
   queue: string;
 }
 
