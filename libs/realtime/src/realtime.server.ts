@@ -208,11 +208,11 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     if (!io || this.detached) return 0;
     const sockets = [...io.of('/').sockets.values()];
     const gone = sockets.map((s) => new Promise<void>((resolve) => s.once('disconnect', () => resolve())));
-    for (const socket of sockets) {
-      emitDraining(socket, { reconnectAfterMs: Math.floor(Math.random() * 1000) });
-      // engine.io flushes what is queued (the notice) before it closes the transport
-      socket.conn.close();
-    }
+    // `local`: written to these sockets now (a plain emit goes through the Redis stream first, and would arrive after
+    // the connection is gone); engine.io flushes it before it closes the transport.
+    for (const socket of sockets)
+      emitDraining(io.local.to(socket.id), { reconnectAfterMs: Math.floor(Math.random() * 1000) });
+    for (const socket of sockets) socket.conn.close();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(gone),
