@@ -13,6 +13,7 @@ import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
 import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
 import { serveWebClient, webClientDir } from './web/web-client.js';
+import { mountQueueBoard } from './operations/queue-board.js';
 import { assertCanListen, listenError } from './common/listen-check.js';
 import { createLogger, httpLogging, PinoNestLogger } from './common/logging.js';
 import { closeConnectionsWhileDraining, drain } from './common/graceful-shutdown.js';
@@ -80,6 +81,7 @@ export async function startRuntime(
       http.useGlobalPipes(validationPipe);
       const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
+      if (!mountQueueBoard(http, config)) boot.info('no queue board (/admin/queues): it needs REDIS_URL');
       const web = webClientDir();
       if (web) serveWebClient(http, web);
       else boot.warn('the web client is not built (npm run build): GET / answers 404');
