@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { SMTPServer } from 'smtp-server';
+import { Lifecycle } from '#config';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freePort } from '../support/process.js';
 import { loginAdmin, officer } from '../factories/users.js';
@@ -199,5 +200,22 @@ describe('GET /metrics (METRICS_PORT): the named series, parsed as Prometheus te
       (m) => m.value('enlace_sockets_connected') === before.value('enlace_sockets_connected'),
     );
     expect(gone.value('enlace_sockets_connected')).toBe(before.value('enlace_sockets_connected'));
+  });
+
+  it('once stopping (what SIGTERM sets first), answers health with 503 draining and closes each connection', async () => {
+    app.runtime.app.get(Lifecycle).startDraining();
+    const res = await fetch(`${app.url}/api/health`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await res.json()).toEqual({
+      status: 'draining',
+      checks: { database: 'skipped', queue: 'skipped' },
+      queueBackend: 'redis',
+      tookMs: 0,
+    });
+    // other routes still answer (in-flight work finishes), closing their connection so clients come back elsewhere
+    const me = await fetch(`${app.url}/api/me`);
+    expect(me.status).toBe(401);
+    expect(me.headers.get('connection')).toBe('close');
   });
 });

@@ -86,37 +86,34 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const self = this;
-    new Gauge({
+    const sockets: Gauge = new Gauge({
       name: 'enlace_sockets_connected',
       help: 'Live socket.io connections on this process',
       registers: [this.registry],
-      async collect() {
-        this.set((await self.sockets?.()) ?? 0);
-      },
+      collect: async () => sockets.set((await this.sockets?.()) ?? 0),
     });
-    new Gauge({
+    const jobs: Gauge<'queue' | 'state'> = new Gauge({
       name: 'enlace_queue_jobs',
       help: 'Jobs in each queue by state (the same for every process of a deployment: aggregate with max)',
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
-      async collect() {
-        this.reset();
+      collect: async () => {
+        jobs.reset();
         const depths = await Promise.resolve()
-          .then(() => self.queues?.() ?? [])
+          .then(() => this.queues?.() ?? [])
           .catch(() => [] as QueueDepth[]);
         for (const { queue, counts } of depths)
-          for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
+          for (const state of QUEUE_STATES) jobs.set({ queue, state }, counts[state] ?? 0);
       },
     });
-    new Gauge({
+    const pool: Gauge<'state'> = new Gauge({
       name: 'enlace_db_pool_connections',
       help: "This process's PostgreSQL pool: total (open), idle, and waiting (queries queued for a connection)",
       labelNames: ['state'] as const,
       registers: [this.registry],
-      async collect() {
-        const use = await self.pool?.();
-        for (const state of ['total', 'idle', 'waiting'] as const) this.set({ state }, use?.[state] ?? 0);
+      collect: async () => {
+        const use = await this.pool?.();
+        for (const state of ['total', 'idle', 'waiting'] as const) pool.set({ state }, use?.[state] ?? 0);
       },
     });
   }
