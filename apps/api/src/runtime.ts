@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { type AppConfig, APP_CONFIG, Clock, Lifecycle } from '#config';
+import { type AppConfig, APP_CONFIG, Clock, describeRedis, Lifecycle } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
 import { httpMetrics, Metrics } from '#metrics';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
@@ -28,6 +28,10 @@ export interface Runtime {
 }
 
 export const JSON_BODY_LIMIT = '256kb';
+
+/** `redis (Sentinel s1:26379 master mymaster/0)` or `postgres`: where the queues are, without credentials. */
+const queuesOn = (config: AppConfig) =>
+  config.redis ? `redis (${describeRedis(config.redis)})` : config.queueBackend;
 
 /** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
 export async function startRuntime(
@@ -92,7 +96,7 @@ export async function startRuntime(
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       boot.info(
-        `Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${config.queueBackend})`,
+        `Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${queuesOn(config)})`,
       );
       return runtime(http, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
     }
@@ -100,7 +104,7 @@ export async function startRuntime(
     app = ctx;
     ctx.useLogger(new PinoNestLogger(logger));
     await ctx.init();
-    boot.info(`Enlace worker running (queues on ${config.queueBackend})`);
+    boot.info(`Enlace worker running (queues on ${queuesOn(config)})`);
     return runtime(ctx);
   } catch (error) {
     await app?.close().catch(() => undefined);

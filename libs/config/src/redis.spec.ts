@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
-import { describeRedis, parseRedisUrl } from './redis.js';
+import { Cluster, Redis } from 'ioredis';
+import { createRedisClient, describeRedis, parseRedisUrl, type RedisTarget } from './redis.js';
 
 const base = { JWT_SECRET: 'x'.repeat(40) };
 const fails = (env: Record<string, string>) => {
@@ -72,6 +73,48 @@ describe('REDIS_URL: one server, Sentinel or Cluster', () => {
     'redis+swarm://n1:7000',
   ])('refuses %s with one line naming REDIS_URL', (value) => {
     expect(fails({ REDIS_URL: value })).toMatch(/^Invalid configuration: REDIS_URL must be redis:\/\//);
+  });
+});
+
+describe('createRedisClient: one factory for every Redis client of the service', () => {
+  const target = (url: string) => parseRedisUrl(url) as RedisTarget;
+
+  it('asks the Sentinels for the master, with the credentials and the db', () => {
+    const c = createRedisClient(target('redis+sentinel://:pw@s1:26379,s2:26380/mymaster/3'), {
+      lazyConnect: true,
+    });
+    expect(c).toBeInstanceOf(Redis);
+    expect((c as Redis).options).toMatchObject({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      name: 'mymaster',
+      db: 3,
+      password: 'pw',
+      lazyConnect: true,
+    });
+    c.disconnect();
+  });
+
+  it('opens a Cluster client on the seed nodes, passing per-node options and auto-pipelining where they belong', () => {
+    const c = createRedisClient(target('redis+cluster://:pw@n1:7000,n2:7001'), {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+    });
+    expect(c).toBeInstanceOf(Cluster);
+    const cluster = c as Cluster;
+    expect(cluster.options).toMatchObject({
+      lazyConnect: true,
+      enableAutoPipelining: true,
+      redisOptions: { password: 'pw', maxRetriesPerRequest: null },
+    });
+    expect((cluster as any).startupNodes).toEqual([
+      { host: 'n1', port: 7000 },
+      { host: 'n2', port: 7001 },
+    ]);
+    c.disconnect();
   });
 });
 

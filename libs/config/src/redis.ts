@@ -130,10 +130,11 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions = {
         ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
       });
     case 'cluster': {
-      const { enableAutoPipelining, autoPipeliningIgnoredCommands, ...rest } = options;
+      const { enableAutoPipelining, autoPipeliningIgnoredCommands, lazyConnect, ...rest } = options;
       const clusterOptions: ClusterOptions = {
         enableAutoPipelining,
         autoPipeliningIgnoredCommands,
+        lazyConnect,
         enableReadyCheck: true,
         redisOptions: {
           ...rest,
