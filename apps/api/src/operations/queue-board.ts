@@ -56,13 +56,19 @@ export function mountQueueBoard(http: NestExpressApplication, config: AppConfig)
   const auth = http.get(AuthService);
   const policy = http.get(QueueBoardAccessPolicy);
   const logger = new Logger('QueueBoard');
-  const board = new ExpressAdapter();
-  board.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({
-    queues: BOARD_QUEUES.map((name) => new BullMQAdapter(queues.queue(name), { readOnlyMode: true })),
-    serverAdapter: board,
-    options: { uiConfig: { boardTitle: 'Enlace queues', hideDocsLink: true } },
-  });
+  // built on the first admin's visit: the API opens no queue connection for the board before anyone looks
+  let router: ReturnType<ExpressAdapter['getRouter']> | undefined;
+  const boardRouter = () => {
+    if (router) return router;
+    const board = new ExpressAdapter();
+    board.setBasePath(QUEUE_BOARD_PATH);
+    createBullBoard({
+      queues: BOARD_QUEUES.map((name) => new BullMQAdapter(queues.queue(name), { readOnlyMode: true })),
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: 'Enlace queues', hideDocsLink: true } },
+    });
+    return (router = board.getRouter());
+  };
   const guard = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const principal = await auth.authenticate(readCookie(req.headers.cookie, QUEUE_BOARD_COOKIE));
@@ -72,12 +78,12 @@ export function mountQueueBoard(http: NestExpressApplication, config: AppConfig)
         throw new HttpException('The queue board only shows the queues.', 405);
       res.setHeader('Content-Security-Policy', BOARD_CSP);
       res.setHeader('Cache-Control', 'no-store');
-      next();
+      boardRouter()(req, res, next);
     } catch (error) {
       const { status, body } = toHttpError(error, req, logger);
       res.status(status).json(body);
     }
   };
-  http.use(QUEUE_BOARD_PATH, guard, board.getRouter());
+  http.use(QUEUE_BOARD_PATH, guard);
   return true;
 }
