@@ -62,6 +62,7 @@ describe('the queue board (/admin/queues)', () => {
     expect((await json(none)).error.code).toBe('UNAUTHORIZED');
     expect((await board('/api/queues')).status).toBe(401);
     expect((await board('', 'enlace_queue_board=not-a-token')).status).toBe(401);
+    expect((await board('', 'enlace_queue_board=%E0%A4%A')).status).toBe(401);
     for (const role of ['officer', 'observer', 'secretariat']) {
       const forged = `enlace_queue_board=${users[role].token}`;
       const res = await board('/api/queues', forged);

@@ -13,7 +13,6 @@ import { validationPipe } from './common/validation.js';
 import { RootModule } from './root.module.js';
 import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js';
 import { serveWebClient, webClientDir } from './web/web-client.js';
-import { mountQueueBoard } from './operations/queue-board.js';
 import { assertCanListen, listenError } from './common/listen-check.js';
 import { createLogger, httpLogging, PinoNestLogger } from './common/logging.js';
 import { closeConnectionsWhileDraining, drain } from './common/graceful-shutdown.js';
@@ -85,7 +84,9 @@ export async function startRuntime(
       http.useGlobalPipes(validationPipe);
       const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
-      if (!mountQueueBoard(http, config)) boot.info('no queue board (/admin/queues): it needs REDIS_URL');
+      // bull-board is loaded only where it can serve (with Redis)
+      if (config.redis) (await import('./operations/queue-board.js')).mountQueueBoard(http, config);
+      else boot.info('no queue board (/admin/queues): it needs REDIS_URL');
       const web = webClientDir();
       if (web) serveWebClient(http, web);
       else boot.warn('the web client is not built (npm run build): GET / answers 404');

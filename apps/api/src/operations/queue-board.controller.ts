@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { AuditService, NotFound, type Principal, QueueBoardAccessPolicy, type RequestContext } from '#domain';
 import { Ctx, CurrentUser } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
-import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.js';
+import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board-cookie.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()

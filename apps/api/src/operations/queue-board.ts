@@ -8,11 +8,7 @@ import type { AppConfig } from '#config';
 import { AuthService, QueueBoardAccessPolicy } from '#domain';
 import { DIGEST_QUEUES, FOLLOW_UP_QUEUES, QueueFactory, TRAINING_QUEUES } from '#queue';
 import { toHttpError } from '../common/http-error.filter.js';
-
-/** Where the board is served (a browser page, outside `/api`). */
-export const QUEUE_BOARD_PATH = '/admin/queues';
-/** The cookie that carries the admin's access token to the board: HttpOnly, SameSite=Strict, scoped to its path. */
-export const QUEUE_BOARD_COOKIE = 'enlace_queue_board';
+import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH, readCookie } from './queue-board-cookie.js';
 
 /** Every queue of the service, as the board lists them. */
 export const BOARD_QUEUES = [
@@ -34,14 +30,6 @@ const BOARD_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
 
 /**
  * bull-board at `/admin/queues`, for admins only: every request (the page, its assets and its API) must carry the
