@@ -27,8 +27,8 @@ export default function Admin() {
     <main id="main" tabIndex={-1}>
       <h1>{t('admin.title')}</h1>
       <Presidency />
-      <Users />
       {me.roles.includes('admin') && <QueueBoard />}
+      <Users />
     </main>
   );
 }
