@@ -1,5 +1,5 @@
 /** jest in ESM mode (NestJS 12 ships ES modules): ts-jest transpiles, `tsc` type-checks in `npm run build`. */
-const libs = ['config', 'database', 'domain', 'queue', 'realtime', 'mail'];
+const libs = ['config', 'database', 'domain', 'queue', 'realtime', 'mail', 'metrics'];
 
 export default {
   testEnvironment: 'node',

@@ -1,3 +1,4 @@
+import { Scrape } from '../observability/scrape.js';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -203,10 +204,26 @@ describe('on the machine PostgreSQL and Redis (DATABASE_URL, REDIS_URL)', () => 
 
   it('runs API and worker as separate processes, healthy on Redis, and keeps data across a restart', async () => {
     const api = spawnService(await env({ ROLE: 'api' }));
-    const worker = spawnService(await env({ ROLE: 'worker' }), WORKER_MAIN);
+    const metricsPort = await freePort();
+    const worker = spawnService(
+      await env({ ROLE: 'worker', METRICS_PORT: String(metricsPort) }),
+      WORKER_MAIN,
+    );
     started.push(api, worker);
     const health = await waitHealthy(api, 15_000);
     expect(health.body).toMatchObject({ status: 'ok', queueBackend: 'redis' });
+    // a worker has no HTTP server but serves /metrics on METRICS_PORT: its queues, jobs and pool
+    let scrape: Scrape | undefined;
+    for (let i = 0; i < 150 && !scrape?.labelValues('enlace_job_lateness_seconds', 'queue').length; i++) {
+      scrape = await Scrape.of(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined);
+      if (!scrape?.labelValues('enlace_job_lateness_seconds', 'queue').length)
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(scrape!.labelValues('enlace_queue_jobs', 'queue')).toEqual(
+      expect.arrayContaining(['missed-messages']),
+    );
+    expect(scrape!.value('enlace_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
+    expect(scrape!.value('enlace_sockets_connected')).toBe(0);
     const admin = await loginAdmin(api.url);
     const user = await createUser(admin, {
       country: 'MX',

@@ -1,5 +1,6 @@
 import { loadConfig } from '#config';
 import { QueueFactory } from '#queue';
+import { Metrics } from '#metrics';
 import { createTestDatabase, flushTestRedis, TEST_JWT_SECRET, TEST_REDIS_URL } from '../support/env.js';
 
 /** The BullMQ backend choice: PostgreSQL without REDIS_URL, Redis with it; jobs go round trip on both. */
@@ -18,7 +19,7 @@ describe.each([
       JWT_SECRET: TEST_JWT_SECRET,
       ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}),
     });
-    queues = new QueueFactory(config, db.url);
+    queues = new QueueFactory(config, db.url, new Metrics());
   });
   afterAll(async () => {
     await queues?.onApplicationShutdown();

@@ -5,6 +5,7 @@ import {
   CaseAccessPolicy,
   ChannelAccessPolicy,
   FollowUpAccessPolicy,
+  QueueBoardAccessPolicy,
   SheetAccessPolicy,
   accessScope,
   type ChannelAccessFacts,
@@ -95,6 +96,7 @@ interface SocketCell {
 const channelPolicy = new ChannelAccessPolicy();
 const casePolicy = new CaseAccessPolicy();
 const accountPolicy = new AccountAccessPolicy();
+const queueBoardPolicy = new QueueBoardAccessPolicy();
 const followUpPolicy = new FollowUpAccessPolicy({
   holdsPresidency: async (p: Principal) => p.country === PPT_COUNTRY,
 } as any);
@@ -332,6 +334,13 @@ const REST: RestCell[] = [
     method: 'GET',
     path: () => '/api/admin/audit?limit=5',
     expected: (a) => (p(a).roles.includes('admin') ? 200 : 403),
+  },
+  {
+    action: 'POST /api/admin/queues/session',
+    method: 'POST',
+    path: () => '/api/admin/queues/session',
+    // this suite runs without Redis, where there is no queue board: an admin learns that (404), nobody else may ask
+    expected: (a) => (allowed(() => queueBoardPolicy.assertCanOpen(p(a))) ? 404 : 403),
   },
   {
     action: 'PUT /api/admin/presidency',

@@ -7,6 +7,7 @@ import { PasskeysController } from './auth/passkeys.controller.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
+import { QueueBoardController } from './operations/queue-board.controller.js';
 import { PresidencyController } from './presidency/presidency.controller.js';
 import { MessagingApiModule } from './messaging/messaging-api.module.js';
 import { FollowUpsApiModule } from './follow-ups/follow-ups-api.module.js';
@@ -24,6 +25,7 @@ import { SheetsApiModule } from './sheets/sheets-api.module.js';
     AdminUsersController,
     PresidencyController,
     HealthController,
+    QueueBoardController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,6 +5,9 @@ import { ConfigError, loadConfig } from '#config';
 import { assertCanListen } from './common/listen-check.js';
 import type { EarlyEmbeddedDatabase, Runtime } from './runtime.js';
 
+/** The whole stop, from SIGTERM to exit, stays under 10 s (API.md), also under load: what is not done by then is cut. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
 /** Entry point of the service: ROLE=all (default) runs API and worker in this process, ROLE=api or ROLE=worker one. */
 export async function main(roleOverride?: 'worker'): Promise<void> {
   let config;
@@ -45,7 +48,10 @@ export async function main(roleOverride?: 'worker'): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal} received: stopping\n`);
-    const force = setTimeout(() => process.exit(1), 20_000);
+    const force = setTimeout(() => {
+      process.stderr.write(`shutdown not finished after ${SHUTDOWN_DEADLINE_MS} ms: exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     runtime
       .close()

@@ -5,6 +5,7 @@ import { DomainModule } from '#domain';
 import { QueueModule } from '#queue';
 import { RealtimeModule } from '#realtime';
 import { MailModule } from '#mail';
+import { MetricsModule } from '#metrics';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { DigestPortsModule } from '../../worker/src/digests/digest-ports.module.js';
 import { ApiModule } from './api.module.js';
@@ -26,8 +27,9 @@ export class RootModule {
       module: RootModule,
       imports: [
         ConfigModule.forRoot(o.config, o.clock ?? new SystemClock()),
-        DatabaseModule.forRoot(o.databaseUrl),
+        DatabaseModule.forRoot(o.databaseUrl, { poolSize: o.config.databasePoolSize }),
         QueueModule.forRoot(o.databaseUrl),
+        MetricsModule,
         DomainModule,
         RealtimeModule,
         MailModule,

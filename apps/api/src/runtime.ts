@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { type AppConfig, APP_CONFIG, Clock } from '#config';
+import { type AppConfig, APP_CONFIG, Clock, describeRedis, Lifecycle } from '#config';
 import { EnlaceIoAdapter, RealtimeServer } from '#realtime';
+import { httpMetrics, Metrics } from '#metrics';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '#database';
 import { toHttpError } from './common/http-error.filter.js';
 import { buildOpenApiDocument } from './common/openapi.js';
@@ -14,12 +15,14 @@ import { rejectPrototypeKeys, securityHeaders } from './common/http-hardening.js
 import { serveWebClient, webClientDir } from './web/web-client.js';
 import { assertCanListen, listenError } from './common/listen-check.js';
 import { createLogger, httpLogging, PinoNestLogger } from './common/logging.js';
+import { closeConnectionsWhileDraining, drain } from './common/graceful-shutdown.js';
 
 export interface Runtime {
   app: INestApplication | INestApplicationContext;
   /** Base URL of the HTTP server when this process serves the API. */
   url?: string;
   databaseUrl: string;
+  /** Graceful: drains (health 503, no new connections, sockets told to reconnect, jobs in hand finished), then closes. */
   close(): Promise<void>;
 }
 
@@ -34,6 +37,10 @@ export interface EarlyEmbeddedDatabase {
   lines: string[];
   log?: (line: string) => void;
 }
+
+/** `redis (Sentinel s1:26379 master mymaster/0)` or `postgres`: where the queues are, without credentials. */
+const queuesOn = (config: AppConfig) =>
+  config.redis ? `redis (${describeRedis(config.redis)})` : config.queueBackend;
 
 /** Starts the service in the shape ROLE asks for; with DATABASE_URL unset, the embedded PostgreSQL server first. */
 export async function startRuntime(
@@ -76,7 +83,9 @@ export async function startRuntime(
       http.useLogger(new PinoNestLogger(logger));
       http.useWebSocketAdapter(new EnlaceIoAdapter(http, http.get(RealtimeServer), http.get(APP_CONFIG)));
       http.disable('x-powered-by');
+      http.use(httpMetrics(http.get(Metrics)));
       http.use(httpLogging(logger));
+      http.use(closeConnectionsWhileDraining(http.get(Lifecycle)));
       http.set('trust proxy', config.trustProxy);
       http.use(securityHeaders(config));
       http.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -92,6 +101,9 @@ export async function startRuntime(
       http.useGlobalPipes(validationPipe);
       const document = buildOpenApiDocument(http);
       SwaggerModule.setup('api/docs', http, document, { jsonDocumentUrl: 'api/docs-json' });
+      // bull-board is loaded only where it can serve (with Redis)
+      if (config.redis) (await import('./operations/queue-board.js')).mountQueueBoard(http, config);
+      else boot.info('no queue board (/admin/queues): it needs REDIS_URL');
       const web = webClientDir();
       if (web) serveWebClient(http, web);
       else boot.warn('the web client is not built (npm run build): GET / answers 404');
@@ -102,7 +114,7 @@ export async function startRuntime(
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       boot.info(
-        `Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${config.queueBackend})`,
+        `Enlace API listening on http://${host}:${port} (role ${config.role}, queues on ${queuesOn(config)})`,
       );
       return runtime(http, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
     }
@@ -110,7 +122,7 @@ export async function startRuntime(
     app = ctx;
     ctx.useLogger(new PinoNestLogger(logger));
     await ctx.init();
-    boot.info(`Enlace worker running (queues on ${config.queueBackend})`);
+    boot.info(`Enlace worker running (queues on ${queuesOn(config)})`);
     return runtime(ctx);
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -127,6 +139,7 @@ export async function startRuntime(
       close: () =>
         (closing ??= (async () => {
           try {
+            await drain(a, boot).catch((e: unknown) => boot.warn(`drain: ${String(e)}`));
             await a.close();
           } finally {
             await embedded?.stop();

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { parseRedisUrl, queuePrefix, type RedisTarget } from './redis.js';
 
 /** Thrown when the environment is invalid: its message is the one line printed before the process exits. */
 export class ConfigError extends Error {}
@@ -45,7 +46,21 @@ const schema = z.object({
   HOST: optional(z.string().min(1)).default('127.0.0.1'),
   DATA_DIR: optional(z.string().min(1)).default('./data'),
   DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
-  REDIS_URL: optional(url(['redis:', 'rediss:'])),
+  REDIS_URL: optional(
+    z.string().superRefine((value, ctx) => {
+      const parsed = parseRedisUrl(value);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+    }),
+  ),
+  DATABASE_POOL_SIZE: optional(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 1 to 500')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 500, 'must be a whole number from 1 to 500'),
+  ).default(20),
+  METRICS_PORT: optional(port),
+  METRICS_HOST: optional(z.string().min(1)).default('127.0.0.1'),
   SMTP_URL: optional(url(['smtp:', 'smtps:'])),
   PUBLIC_URL: optional(url(['http:', 'https:'])),
   MAIL_FROM: optional(z.string().min(3)).default('Enlace <no-reply@localhost>'),
@@ -85,6 +100,14 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Set: BullMQ on Redis and the socket.io Redis streams adapter. */
   redisUrl?: string;
+  /** REDIS_URL parsed: one server, Sentinel or Cluster (see `createRedisClient`). */
+  redis?: RedisTarget;
+  /** BullMQ's key prefix on Redis: `{enlace}` (hash-tagged) on a Cluster, `enlace` otherwise. */
+  queuePrefix: string;
+  /** Connections of this process's TypeORM pool (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
+  /** METRICS_PORT: Prometheus `GET /metrics` on METRICS_HOST; unset, no metrics endpoint. */
+  metrics?: { port: number; host: string };
   smtpUrl?: string;
   publicUrl: string;
   mailFrom: string;
@@ -198,6 +221,7 @@ export function loadConfig(
     );
   }
   const trustProxy = parseTrustProxy(v.TRUST_PROXY);
+  const redis = v.REDIS_URL ? (parseRedisUrl(v.REDIS_URL) as RedisTarget) : undefined;
   const dataDir = resolve(v.DATA_DIR);
   return {
     port: v.PORT,
@@ -205,6 +229,10 @@ export function loadConfig(
     dataDir,
     databaseUrl: v.DATABASE_URL,
     redisUrl: v.REDIS_URL,
+    redis,
+    queuePrefix: redis ? queuePrefix(redis) : 'enlace',
+    databasePoolSize: v.DATABASE_POOL_SIZE,
+    metrics: v.METRICS_PORT !== undefined ? { port: v.METRICS_PORT, host: v.METRICS_HOST } : undefined,
     smtpUrl: v.SMTP_URL,
     publicUrl,
     mailFrom: v.MAIL_FROM,

@@ -7,6 +7,7 @@ const FORBIDDEN = [
   '#queue',
   '#mail',
   '#realtime',
+  '#metrics',
   'bullmq',
   'nodemailer',
   'socket.io',

@@ -16,6 +16,7 @@ import {
   PasskeysService,
   TotpService,
 } from './accounts/mfa/index.js';
+import { QueueBoardAccessPolicy } from './operations/queue-board-access.policy.js';
 import { DomainEvents } from './common/domain-events.js';
 import { PresidencyRepository } from './presidency/presidency.repository.js';
 import { PresidencyService } from './presidency/presidency.service.js';
@@ -43,6 +44,7 @@ const providers = [
   DomainEvents,
   PresidencyRepository,
   PresidencyService,
+  QueueBoardAccessPolicy,
   ReferenceDataService,
 ];
 

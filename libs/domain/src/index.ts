@@ -4,6 +4,7 @@ export * from './common/i18n.js';
 export * from './common/system-messages.js';
 export * from './common/json-text.js';
 export * from './audit/audit.service.js';
+export * from './operations/queue-board-access.policy.js';
 export * from './accounts/account.entities.js';
 export * from './accounts/principal.js';
 export * from './accounts/account-access.policy.js';

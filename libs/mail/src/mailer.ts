@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { Metrics } from '#metrics';
 
 export interface OutgoingMail {
   to: string;
@@ -43,7 +44,10 @@ export class Mailer implements OnApplicationShutdown {
   private transport?: Transport;
   readonly outboxDir: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     this.outboxDir = join(config.dataDir, 'outbox');
   }
 
@@ -73,7 +77,19 @@ export class Mailer implements OnApplicationShutdown {
     return this.transport;
   }
 
+  /** Sends one email; counted in `enlace_emails_sent_total` or `enlace_emails_failed_total`. */
   async send(mail: OutgoingMail): Promise<SentMail> {
+    try {
+      const sent = await this.deliver(mail);
+      this.metrics?.emailsSent.inc();
+      return sent;
+    } catch (error) {
+      this.metrics?.emailsFailed.inc();
+      throw error;
+    }
+  }
+
+  private async deliver(mail: OutgoingMail): Promise<SentMail> {
     const messageId = `<${mail.messageId ?? `${Date.now()}.${randomBytes(8).toString('hex')}`}@${this.domain}>`;
     const info: any = await this.getTransport().sendMail({
       from: this.config.mailFrom,

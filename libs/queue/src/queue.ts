@@ -8,8 +8,11 @@ import {
   Worker,
   type WorkerOptions,
 } from 'bullmq';
-import { Redis as IORedis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '#config';
+import type { Cluster, Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig, createRedisClient } from '#config';
+import { Metrics, QUEUE_STATES } from '#metrics';
+
+type IORedis = Redis | Cluster;
 
 /** Queue names; each job payload carries ids, never documents. */
 export const QUEUES = {
@@ -36,14 +39,30 @@ export class QueueFactory implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URL_RESOLVED) private readonly databaseUrl: string,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.countJobsWith(() => this.depths());
+  }
+
+  /** Jobs by state in each queue this process uses (`enlace_queue_jobs`). */
+  private async depths() {
+    const names = new Set([...this.queues.keys(), ...this.workers.map((w) => w.name)]);
+    names.delete(QUEUES.health);
+    const out = [];
+    for (const name of [...names].sort())
+      out.push({ queue: name, counts: await this.queue(name).getJobCounts(...QUEUE_STATES) });
+    return out;
+  }
 
   get backend(): 'redis' | 'postgres' {
     return this.config.queueBackend;
   }
 
   private redisConnection(): IORedis {
-    this.redis ??= new IORedis(this.config.redisUrl!, { maxRetriesPerRequest: null, enableReadyCheck: true });
+    this.redis ??= createRedisClient(this.config.redis!, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+    });
     return this.redis;
   }
 
@@ -56,7 +75,10 @@ export class QueueFactory implements OnApplicationShutdown {
     if (!q) {
       q =
         this.backend === 'redis'
-          ? new Queue(name, { connection: this.redisConnection(), prefix: 'enlace' } as QueueOptions)
+          ? new Queue(name, {
+              connection: this.redisConnection(),
+              prefix: this.config.queuePrefix,
+            } as QueueOptions)
           : (new Queue(
               name,
               { connection: this.postgresConnection() } as any,
@@ -68,16 +90,17 @@ export class QueueFactory implements OnApplicationShutdown {
     return q;
   }
 
-  worker<T = unknown>(
-    name: QueueName,
-    processor: Processor<T>,
-    opts: Partial<WorkerOptions> = {},
-  ): Worker<T> {
+  worker<T = unknown>(name: QueueName, handler: Processor<T>, opts: Partial<WorkerOptions> = {}): Worker<T> {
+    // how late each job starts against when it was due (`enlace_job_lateness_seconds`)
+    const processor: Processor<T> = (job, token, signal) => {
+      this.metrics.jobStarted(name, job);
+      return handler(job, token, signal);
+    };
     const w =
       this.backend === 'redis'
         ? new Worker<T>(name, processor, {
             connection: this.own(this.redisConnection().duplicate()),
-            prefix: 'enlace',
+            prefix: this.config.queuePrefix,
             ...opts,
           } as WorkerOptions)
         : (new Worker<T>(
@@ -87,6 +110,8 @@ export class QueueFactory implements OnApplicationShutdown {
             createPostgresBackend as any,
           ) as Worker<T>);
     w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
+    w.on('completed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'completed' }));
+    w.on('failed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'failed' }));
     w.on('failed', (job: Job | undefined, e: Error) =>
       this.logger.warn(
         `job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`,
@@ -121,8 +146,17 @@ export class QueueFactory implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Graceful shutdown: the workers of this process take no new job and finish the ones they hold (a job they do
+   * not finish stays in the queue, and another worker runs it once its lock expires). Called first by the runtime's
+   * drain, again (a no-op) on application shutdown.
+   */
+  async closeWorkers(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeWorkers();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.allSettled([...this.owned, ...(this.redis ? [this.redis] : [])].map((c) => c.quit()));
   }

@@ -8,11 +8,20 @@ import {
 import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
-import { APP_CONFIG, type AppConfig } from '#config';
+import { APP_CONFIG, type AppConfig, createRedisClient, type RedisTarget } from '#config';
+import { Metrics } from '#metrics';
 import { jsonTextParser } from './json-text-parser.js';
 import { rooms } from './rooms.js';
+import type { ServerEventMap } from './server-events.js';
+
+function emitDraining(
+  socket: { emit(e: string, p: unknown): unknown },
+  payload: ServerEventMap['server.draining'],
+) {
+  socket.emit('server.draining', payload);
+}
 
 type ClusterHandler = (data: any) => void;
 
@@ -47,9 +56,8 @@ export function coalesceWebSocketWrites(): void {
 }
 
 /** Redis PUB/SUB is shared by every database of a server: scope the adapter's channels by database number. */
-export function adapterPrefix(redisUrl: string): string {
-  const db = new URL(redisUrl).pathname.replace(/^\//, '') || '0';
-  return `enlace-db${db}`;
+export function adapterPrefix(target: RedisTarget): string {
+  return `enlace-db${target.db}`;
 }
 
 /**
@@ -67,13 +75,18 @@ export function adapterPrefix(redisUrl: string): string {
 export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private io?: Server;
-  private redis?: Redis;
+  private redis?: Redis | Cluster;
   private detached = false;
   private shuttingDown = false;
   private warnedNoServer = false;
   private readonly clusterHandlers = new Map<string, Set<ClusterHandler>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
+    metrics.countSocketsWith(() => (this.io && !this.detached ? this.io.of('/').sockets.size : 0));
+  }
 
   /** A worker-only process with Redis: a socket.io Server that listens nowhere, for its broadcasts. */
   onApplicationBootstrap(): void {
@@ -99,13 +112,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
 
   private adapter() {
     // Auto-pipelining: the XADDs of a batch of messages stored together leave in one write.
-    this.redis ??= new Redis(this.config.redisUrl!, {
+    this.redis ??= createRedisClient(this.config.redis!, {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
       autoPipeliningIgnoredCommands: ['xread', 'subscribe', 'ssubscribe', 'psubscribe'],
     });
     this.redis.on('error', (e) => this.logger.warn(`redis: ${e.message}`));
-    const prefix = adapterPrefix(this.config.redisUrl!);
+    const prefix = adapterPrefix(this.config.redis!);
     return createAdapter(this.redis, {
       streamName: prefix,
       channelPrefix: prefix,
@@ -127,6 +140,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       ...(this.config.redisUrl ? { adapter: this.adapter() } : {}),
     });
     this.listenCluster(this.io);
+    // `enlace_messages_delivered_total`: each message.created written to a socket of this process
+    const delivered = this.metrics.deliveries;
+    this.io.on('connection', (socket) =>
+      socket.onAnyOutgoing((event: string) => {
+        if (event === 'message.created') delivered.count++;
+      }),
+    );
     this.logger.log(
       `socket.io on ${this.config.redisUrl ? 'the Redis streams adapter' : 'the in-memory adapter (one process)'}`,
     );
@@ -179,6 +199,32 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         this.logger.warn(`cluster handler ${topic}: ${e?.message ?? e}`);
       }
     }
+  }
+
+  /**
+   * Graceful shutdown, first step: every socket of this process hears `server.draining` (with a short random delay,
+   * so that a thousand clients do not come back in the same millisecond), then its connection is closed as a lost
+   * transport would be: the client reconnects on its own, through the load balancer, to another process, where
+   * connection state recovery (the session is kept in Redis) or `sync` gives it what it missed. Resolves once every
+   * socket is gone, or after `timeoutMs`.
+   */
+  async drain(timeoutMs = 3000): Promise<number> {
+    const io = this.io;
+    if (!io || this.detached) return 0;
+    const sockets = [...io.of('/').sockets.values()];
+    const gone = sockets.map((s) => new Promise<void>((resolve) => s.once('disconnect', () => resolve())));
+    // `local`: written to these sockets now (a plain emit goes through the Redis stream first, and would arrive after
+    // the connection is gone); engine.io flushes it before it closes the transport.
+    for (const socket of sockets)
+      emitDraining(io.local.to(socket.id), { reconnectAfterMs: Math.floor(Math.random() * 1000) });
+    for (const socket of sockets) socket.conn.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(gone),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return sockets.length;
   }
 
   /** True once the process is shutting down: nothing new is broadcast (the adapter's Redis is about to close). */

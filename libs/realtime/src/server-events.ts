@@ -60,6 +60,8 @@ export interface ServerEventMap {
   'sheet.published': SheetPublishedEvent;
   typing: { channelId: string; user: UserRef };
   presence: { user: UserRef; status: 'online' | 'offline' };
+  /** This API process is stopping: the connection closes next; reconnect (to another process) after the delay. */
+  'server.draining': { reconnectAfterMs: number };
   'access.updated': { memberships: Array<{ network: string; role: 'officer' | 'observer' }> };
 }
 
@@ -84,6 +86,7 @@ const names: { [E in ServerEvent]: true } = {
   'sheet.published': true,
   typing: true,
   presence: true,
+  'server.draining': true,
   'access.updated': true,
 };
 

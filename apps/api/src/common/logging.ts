@@ -25,6 +25,9 @@ export const REDACT_PATHS = [
     'otpauthUrl',
     'mfaToken',
     'recoveryCodes',
+    // REDIS_URL may hold credentials; Sentinel targets have their own
+    'redisUrl',
+    'sentinelPassword',
   ].flatMap((k) => [k, `*.${k}`]),
 ];
 

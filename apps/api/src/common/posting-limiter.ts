@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '#config';
+import type { Cluster, Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig, createRedisClient } from '#config';
 import { RateLimited } from '#domain';
 
 /**
@@ -28,7 +28,9 @@ interface Bucket {
   at: number;
 }
 
-type LimiterRedis = Redis & { enlacePostTake(key: string, burst: number, perMs: number): Promise<number> };
+type LimiterRedis = (Redis | Cluster) & {
+  enlacePostTake(key: string, burst: number, perMs: number): Promise<number>;
+};
 
 /**
  * The one limit on posting messages, per user, for both transports (REST `POST …/messages` and the socket's
@@ -50,11 +52,9 @@ export class PostingLimiter implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.burst = config.messageRate.burst;
     this.perMs = config.messageRate.perSecond / 1000;
-    this.prefix = config.redisUrl
-      ? `enlace-db${new URL(config.redisUrl).pathname.replace(/^\//, '') || '0'}:post-rate:`
-      : '';
-    if (config.redisUrl) {
-      const redis = new Redis(config.redisUrl, {
+    this.prefix = config.redis ? `enlace-db${config.redis.db}:post-rate:` : '';
+    if (config.redis) {
+      const redis = createRedisClient(config.redis, {
         maxRetriesPerRequest: 1,
         enableAutoPipelining: true,
         lazyConnect: false,

@@ -298,6 +298,10 @@ export const en = {
     endsOn: 'Ends on',
     setTerm: 'Set the term',
     saved: 'Saved.',
+    queues: 'Job queues',
+    queuesHelp:
+      'Reminders, emails and digests waiting, running, delayed or failed, as the workers see them (read-only, for 15 minutes at most).',
+    openQueues: 'Open the queue board',
     forbidden: 'Only administrators and the Technical Secretariat can use this page.',
   },
   training: {

@@ -303,6 +303,10 @@ export const es: Messages = {
     endsOn: 'Termina el',
     setTerm: 'Fijar el periodo',
     saved: 'Guardado.',
+    queues: 'Colas de trabajos',
+    queuesHelp:
+      'Recordatorios, correos y resúmenes en espera, en curso, diferidos o fallidos, tal como los ven los procesos de fondo (solo lectura, 15 minutos como máximo).',
+    openQueues: 'Abrir el panel de colas',
     forbidden: 'Solo la administración y la Secretaría Técnica pueden usar esta página.',
   },
   training: {

@@ -108,6 +108,12 @@ class Live {
         session.requireEnrolment();
       }
     });
+    // The API process is stopping: it closes this connection next, as a lost transport, and socket.io reconnects on
+    // its own (through the load balancer, to another process); `afterConnect` then catches up and resends the outbox.
+    socket.on('server.draining', () => {
+      this.status = 'connecting';
+      this.changed();
+    });
     socket.on('message.created', (m: Message) => this.receive([m]));
     socket.on('message.updated', (m: Message) => this.replace(m));
     socket.on('message.deleted', (m: Message) => this.replace(m));

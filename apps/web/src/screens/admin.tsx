@@ -27,8 +27,37 @@ export default function Admin() {
     <main id="main" tabIndex={-1}>
       <h1>{t('admin.title')}</h1>
       <Presidency />
+      {me.roles.includes('admin') && <QueueBoard />}
       <Users />
     </main>
+  );
+}
+
+/** The operators' view of the job queues (bull-board, read-only): a cookie for it, then the page itself. */
+function QueueBoard() {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  const [opening, setOpening] = useState(false);
+  const open = async () => {
+    setError(null);
+    setOpening(true);
+    try {
+      await api.post('/admin/queues/session');
+      window.location.assign('/admin/queues');
+    } catch (err) {
+      setError(err);
+      setOpening(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="queues-h">
+      <h2 id="queues-h">{t('admin.queues')}</h2>
+      <p>{t('admin.queuesHelp')}</p>
+      <button type="button" onClick={() => void open()} disabled={opening}>
+        {t('admin.openQueues')}
+      </button>
+      {error ? <ErrorNote error={error} /> : null}
+    </section>
   );
 }
 
