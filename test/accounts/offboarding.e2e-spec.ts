@@ -70,7 +70,10 @@ describe('offboarding: disable and enable an account', () => {
 
   it('disable: sessions and sockets end, sign-in says ACCOUNT_DISABLED, reminders reach only the others', async () => {
     const mx = await officer(admin, 'MX', [CP]);
-    const posted = await gt1.http.post(`/api/networks/${CP}/channels`, { name: `gt1-${Date.now()}`, visibility: 'network' });
+    const posted = await gt1.http.post(`/api/networks/${CP}/channels`, {
+      name: `gt1-${Date.now()}`,
+      visibility: 'network',
+    });
     expect(posted.status).toBe(201);
     const said = await gt1.http.post(`/api/channels/${posted.body.id}/messages`, {
       body: 'Consulate contact list updated',
@@ -117,7 +120,9 @@ describe('offboarding: disable and enable an account', () => {
 
     // history stays: the message and its author are there for the others
     const log = await mx.http.get(`/api/channels/${posted.body.id}/messages`);
-    expect(log.body.map((m: any) => [m.author.id, m.body])).toEqual([[gt1.id, 'Consulate contact list updated']]);
+    expect(log.body.map((m: any) => [m.author.id, m.body])).toEqual([
+      [gt1.id, 'Consulate contact list updated'],
+    ]);
     const [entry] = await auditOf(admin, 'account.disabled', gt1.id);
     expect(entry).toMatchObject({ actorId: secretariat.id });
     expect(entry.details.sessionsEnded).toBe(1);

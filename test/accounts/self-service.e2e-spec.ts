@@ -26,7 +26,10 @@ describe('account self-service: profile, password, sessions, reset by email', ()
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
     clock = new ManualClock(new Date());
-    app = await startTestApp({ clock, env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://enlace.example.org' } });
+    app = await startTestApp({
+      clock,
+      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://enlace.example.org' },
+    });
     admin = await loginAdmin(app.url);
     anon = new Http(app.url);
   });
@@ -68,7 +71,12 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     // in the caller's new language, and nothing changed by the refused calls
     expect(unknown.body.error.message).toMatch(/solicitud/);
     const me = (await u.http.get('/api/me')).body;
-    expect(me).toMatchObject({ displayName: 'Ana María López', locale: 'es', timezone: 'America/Guatemala', roles: [] });
+    expect(me).toMatchObject({
+      displayName: 'Ana María López',
+      locale: 'es',
+      timezone: 'America/Guatemala',
+      roles: [],
+    });
     expect(await auditOf(admin, 'account.profile.updated', u.id)).toHaveLength(1);
   });
 
@@ -85,9 +93,15 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.details[0].field).toBe('currentPassword');
     expect((await other.http.get('/api/me')).status).toBe(200);
-    const short = await u.http.post('/api/me/password', { currentPassword: u.password, newPassword: 'short' });
+    const short = await u.http.post('/api/me/password', {
+      currentPassword: u.password,
+      newPassword: 'short',
+    });
     expect(short.status).toBe(400);
-    const same = await u.http.post('/api/me/password', { currentPassword: u.password, newPassword: u.password });
+    const same = await u.http.post('/api/me/password', {
+      currentPassword: u.password,
+      newPassword: u.password,
+    });
     expect(same.status).toBe(400);
 
     const closed = disconnected(socket, 5_000);
@@ -106,9 +120,9 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     const old = await anon.post('/api/auth/login', { email: u.email, password: u.password });
     expect(old.status).toBe(401);
     expect(old.body.error.code).toBe('INVALID_CREDENTIALS');
-    expect((await anon.post('/api/auth/login', { email: u.email, password: 'a-new-long-password-1' })).status).toBe(
-      200,
-    );
+    expect(
+      (await anon.post('/api/auth/login', { email: u.email, password: 'a-new-long-password-1' })).status,
+    ).toBe(200);
     const [entry] = await auditOf(admin, 'account.password.changed', u.id);
     expect(entry.details).toMatchObject({ sessionsEnded: 1 });
     expect(JSON.stringify(entry)).not.toContain('a-new-long-password-1');
@@ -126,7 +140,14 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     expect(current).toHaveLength(1);
     const target = list.body.find((s: any) => !s.current);
     expect(target).toMatchObject({ ip: expect.any(String), userAgent: expect.any(String) });
-    expect(Object.keys(target).sort()).toEqual(['createdAt', 'current', 'id', 'ip', 'lastUsedAt', 'userAgent']);
+    expect(Object.keys(target).sort()).toEqual([
+      'createdAt',
+      'current',
+      'id',
+      'ip',
+      'lastUsedAt',
+      'userAgent',
+    ]);
 
     // someone else's session, a session that does not exist, a malformed id: nothing ends
     const theirs = (await stranger.http.get('/api/me/sessions')).body[0].id;
@@ -166,10 +187,16 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     expect(mail.parsed.text).toContain(`https://enlace.example.org/reset-password?token=${token}`);
 
     const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-    const bad = await anon.post('/api/auth/password-reset/confirm', { token: altered, newPassword: 'reset-password-123' });
+    const bad = await anon.post('/api/auth/password-reset/confirm', {
+      token: altered,
+      newPassword: 'reset-password-123',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_TOKEN');
-    const ok = await anon.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-123' });
+    const ok = await anon.post('/api/auth/password-reset/confirm', {
+      token,
+      newPassword: 'reset-password-123',
+    });
     expect(ok.status).toBe(204);
     // every session ended; the new password signs in, the old one does not
     expect((await u.http.get('/api/me')).status).toBe(401);
@@ -177,7 +204,10 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     expect((await anon.post('/api/auth/login', { email: u.email, password: u.password })).status).toBe(401);
     const signedIn = await anon.post('/api/auth/login', { email: u.email, password: 'reset-password-123' });
     expect(signedIn.status).toBe(200);
-    const again = await anon.post('/api/auth/password-reset/confirm', { token, newPassword: 'another-password-99' });
+    const again = await anon.post('/api/auth/password-reset/confirm', {
+      token,
+      newPassword: 'another-password-99',
+    });
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('INVALID_TOKEN');
     const [entry] = await auditOf(admin, 'account.password.reset', u.id);
@@ -198,7 +228,9 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     } finally {
       clock.advance(-31 * 60_000);
     }
-    expect((await anon.post('/api/auth/login', { email: u.email, password: 'reset-password-123' })).status).toBe(200);
+    expect(
+      (await anon.post('/api/auth/login', { email: u.email, password: 'reset-password-123' })).status,
+    ).toBe(200);
   });
 
   it('reset requests are throttled: 3 emails an hour per address, then 429 per client address', async () => {
@@ -207,7 +239,9 @@ describe('account self-service: profile, password, sessions, reset by email', ()
     for (let i = 0; i < 4; i++)
       expect((await anon.post('/api/auth/password-reset', { email: u.email })).status).toBe(202);
     await smtp.waitFor(() => resetMailsTo(smtp, u.email).length >= before + 3, 'three reset emails');
-    const outcomes = (await auditOf(admin, 'account.password.reset.requested', u.id)).map((e) => e.details.outcome);
+    const outcomes = (await auditOf(admin, 'account.password.reset.requested', u.id)).map(
+      (e) => e.details.outcome,
+    );
     expect(outcomes).toEqual(['throttled', 'sent', 'sent', 'sent']);
     // this client address has now asked 10 times in this suite (the window is 15 minutes)
     let res = await anon.post('/api/auth/password-reset', { email: `x-${randomUUID()}@enlace.test` });
