@@ -171,7 +171,9 @@ async function setDisabled(email: string, disabled: boolean): Promise<void> {
     const id = await app.get(AccountsService).findIdByEmail(email);
     if (!id) throw new Error(`no account with the email ${email}`);
     const offboarding = app.get(OffboardingService);
-    const user = disabled ? await offboarding.disable(ctx, id, null) : await offboarding.enable(ctx, id, null);
+    const user = disabled
+      ? await offboarding.disable(ctx, id, null)
+      : await offboarding.enable(ctx, id, null);
     print({ ...summary(user), disabledAt: user.disabledAt ? new Date(user.disabledAt).toISOString() : null });
   });
 }

@@ -40,7 +40,10 @@ export class AdminOffboardingController {
     return adminUserView(user, await this.presidency.holdsPresidency(user));
   }
 
-  @ApiOkResponse({ type: AdminUserDto, description: 'it may sign in again; the sessions that ended stay ended' })
+  @ApiOkResponse({
+    type: AdminUserDto,
+    description: 'it may sign in again; the sessions that ended stay ended',
+  })
   @Post('enable')
   @HttpCode(200)
   async enable(

@@ -45,7 +45,10 @@ export class MeController {
     await this.self.changePassword(ctx, me, body.currentPassword, body.newPassword);
   }
 
-  @ApiOkResponse({ type: [SessionDto], description: 'the sessions that still work, most recently used first' })
+  @ApiOkResponse({
+    type: [SessionDto],
+    description: 'the sessions that still work, most recently used first',
+  })
   @Get('sessions')
   listSessions(@CurrentUser() me: Principal) {
     return this.sessions.list(me);

@@ -29,9 +29,10 @@ export class AccountChangesRepository {
   }
 
   async passwordHash(userId: string): Promise<string | null> {
-    const rows = await this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM users WHERE id = $1`, [
-      userId,
-    ]);
+    const rows = await this.dataSource.query(
+      `SELECT password_hash AS "passwordHash" FROM users WHERE id = $1`,
+      [userId],
+    );
     return rows[0]?.passwordHash ?? null;
   }
 

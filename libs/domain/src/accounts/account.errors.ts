@@ -43,8 +43,7 @@ export function newPasswordProblem(password: unknown, email?: string): Bilingual
       en: `must be at most ${PASSWORD_MAX_LENGTH} characters`,
       es: `debe tener como máximo ${PASSWORD_MAX_LENGTH} caracteres`,
     };
-  if (!password.trim())
-    return { en: 'must not be only spaces', es: 'no debe contener solo espacios' };
+  if (!password.trim()) return { en: 'must not be only spaces', es: 'no debe contener solo espacios' };
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase())
     return {
       en: 'must not be your email address',

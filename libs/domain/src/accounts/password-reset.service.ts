@@ -96,7 +96,13 @@ export class PasswordResetService {
     if (outcome !== 'sent' || !account) return;
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + RESET_TOKEN_TTL_SECONDS * 1000);
-    const tokenId = await this.changes.insertResetToken(account.id, sha256(token), now, expiresAt, ctx.ip ?? null);
+    const tokenId = await this.changes.insertResetToken(
+      account.id,
+      sha256(token),
+      now,
+      expiresAt,
+      ctx.ip ?? null,
+    );
     void this.mail
       .sendPasswordReset(
         { to: account.email, language: account.locale, messageId: `password-reset.${tokenId}` },
@@ -118,7 +124,10 @@ export class PasswordResetService {
   /** Sets a new password with a reset token; every session of the account ends. */
   async confirm(ctx: RequestContext, token: string, newPassword: string): Promise<void> {
     if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) {
-      await this.audit.record(ctx, { action: 'account.password.reset.invalid', details: { reason: 'shape' } });
+      await this.audit.record(ctx, {
+        action: 'account.password.reset.invalid',
+        details: { reason: 'shape' },
+      });
       throw invalidResetToken();
     }
     assertNewPassword('newPassword', newPassword);

@@ -57,7 +57,12 @@ export class SelfService {
       await this.changes.updateProfile(me.id, next);
       await this.audit.record(
         { ...ctx, actorId: me.id },
-        { action: 'account.profile.updated', targetType: 'user', targetId: me.id, details: { fields: changed } },
+        {
+          action: 'account.profile.updated',
+          targetType: 'user',
+          targetId: me.id,
+          details: { fields: changed },
+        },
       );
       // live sockets carry the name and language of their user: they reload it
       this.events.publish('access.changed', { userIds: [me.id] });
