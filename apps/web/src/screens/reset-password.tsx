@@ -5,12 +5,18 @@ import { api, ApiError } from '../api/http.js';
 import { session } from '../api/session.js';
 import { ErrorNote, Field } from '../components/ui.js';
 
-/** The token of the link, read once: the address bar then drops it (history, screenshots, shoulder readers). */
+/**
+ * The token of the link, read once: the address bar then drops it (history, screenshots, shoulder readers). Kept in
+ * this module, since React may run a screen's first render more than once.
+ */
+let taken = '';
 function takeToken(): string {
-  const params = new URLSearchParams(window.location.search);
-  const token = params.get('token') ?? '';
-  if (token) window.history.replaceState(window.history.state, '', window.location.pathname);
-  return token;
+  const token = new URLSearchParams(window.location.search).get('token');
+  if (token) {
+    taken = token;
+    window.history.replaceState(window.history.state, '', window.location.pathname);
+  }
+  return taken;
 }
 
 /**
