@@ -43,6 +43,14 @@ export class PasswordResetRequestDto {
   email: string;
 }
 
+export class PasswordResetRequestedDto {
+  @ApiProperty({
+    enum: ['requested'],
+    description: 'the same answer whatever the address; only a known, enabled account gets the email',
+  })
+  status: 'requested';
+}
+
 export class PasswordResetConfirmDto {
   @ApiProperty({ description: 'the token of the link in the reset email' })
   @IsString()

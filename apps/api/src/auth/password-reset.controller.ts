@@ -3,7 +3,11 @@ import { ApiAcceptedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swag
 import { PasswordResetService, type RequestContext } from '#domain';
 import { Ctx, Public } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
-import { PasswordResetConfirmDto, PasswordResetRequestDto } from '../accounts/me.dto.js';
+import {
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  PasswordResetRequestedDto,
+} from '../accounts/me.dto.js';
 
 /** Password reset by email: no sign-in needed (the person has lost their password). */
 @ApiTags('auth')
@@ -13,14 +17,19 @@ export class PasswordResetController {
 
   @Public()
   @ApiAcceptedResponse({
+    type: PasswordResetRequestedDto,
     description:
       'the same answer whatever the address; a known, enabled account gets an email with a single-use link valid 30 minutes',
   })
   @ApiErrors(400, 429)
   @Post()
   @HttpCode(202)
-  async request(@Ctx() ctx: RequestContext, @Body() body: PasswordResetRequestDto): Promise<void> {
+  async request(
+    @Ctx() ctx: RequestContext,
+    @Body() body: PasswordResetRequestDto,
+  ): Promise<PasswordResetRequestedDto> {
     await this.reset.request(ctx, body.email);
+    return { status: 'requested' };
   }
 
   @Public()
