@@ -7,7 +7,7 @@ import {
   type RequestContext,
   SelfService,
 } from '#domain';
-import { Ctx, CurrentUser } from '../common/auth.guard.js';
+import { Ctx, CurrentUser, MfaExempt } from '../common/auth.guard.js';
 import { ApiErrors } from '../common/openapi.js';
 import { UserDto } from './user.dto.js';
 import { userView } from './user.view.js';
@@ -27,6 +27,7 @@ export class MeController {
 
   @ApiOkResponse({ type: UserDto, description: 'the account, as `GET /api/me` shows it' })
   @ApiErrors(400)
+  @MfaExempt() // API.md: `/api/me` stays open to an account that must still set up a second factor (its language)
   @Patch()
   async update(@CurrentUser() me: Principal, @Ctx() ctx: RequestContext, @Body() body: UpdateProfileDto) {
     const user = await this.self.updateProfile(ctx, me, body);
