@@ -27,6 +27,8 @@ describe('logs of the whole test run', () => {
     ['a TOTP secret field', /"secret"\s*:\s*"(?!\[redacted\])/],
     ['an otpauth URL', /otpauth:\/\//],
     ['a recovery code', /(?<![0-9a-z-])[0-9a-z]{4}(-[0-9a-z]{4}){3}(?![0-9a-z-])/],
+    ['a new or current password field', /"(?:currentPassword|newPassword)"\s*:\s*"(?!\[redacted\])/],
+    ['a password reset link token', /reset-password\?token=(?!\[redacted\])[A-Za-z0-9_-]{20,}/],
     ['an authorization header', /"authorization"\s*:\s*"(?!\[redacted\])/i],
   ];
 

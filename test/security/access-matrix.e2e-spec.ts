@@ -64,6 +64,10 @@ interface Fixtures {
   activity: string;
   victim: TestUser;
   staffTarget: TestUser;
+  /** An officer the disable/enable cells act on (nothing else uses its sessions). */
+  leaver: TestUser;
+  /** A live session of the victim: nobody else may end it. */
+  victimSession: string;
   author: TestUser;
   privateCreator: TestUser;
   privateMembers: string[];
@@ -161,6 +165,8 @@ const inNetworkOrStaff = (a: Actor) =>
   !!p(a).memberships.find((m) => m.network === ST);
 
 let fixtures: Fixtures;
+/** The bootstrap admin's access token (puts back what a disable cell changed). */
+let adminToken: string;
 const f0 = () => fixtures;
 
 // ---- the table: every REST route that exists ---------------------------------------------------------------------
@@ -278,6 +284,84 @@ const REST: RestCell[] = [
     body: () => ({ response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: {} } }),
     expected: () => 401,
   },
+  // account self-service (issue 15 A): one's own account only; nothing here names another account
+  {
+    action: 'PATCH /api/me',
+    method: 'PATCH',
+    path: () => '/api/me',
+    body: () => ({}),
+    expected: () => 200,
+    check: (res, a) => res.body.id === a.user!.id,
+  },
+  {
+    action: 'POST /api/me/password (wrong current password)',
+    method: 'POST',
+    path: () => '/api/me/password',
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'matrix-new-password-1' }),
+    expected: () => 400,
+  },
+  {
+    action: 'GET /api/me/sessions',
+    method: 'GET',
+    path: () => '/api/me/sessions',
+    expected: () => 200,
+    check: (res) => res.body.filter((s: any) => s.current).length === 1,
+  },
+  {
+    action: "DELETE /api/me/sessions/:someone else's",
+    method: 'DELETE',
+    path: (f) => `/api/me/sessions/${f.victimSession}`,
+    expected: () => 404,
+  },
+  {
+    action: 'POST /api/auth/password-reset',
+    method: 'POST',
+    public: true,
+    path: () => '/api/auth/password-reset',
+    body: () => ({ email: `nobody-${randomUUID().slice(0, 8)}@enlace.test` }),
+    expected: () => 202,
+  },
+  {
+    action: 'POST /api/auth/password-reset/confirm (forged token)',
+    method: 'POST',
+    public: true,
+    path: () => '/api/auth/password-reset/confirm',
+    body: () => ({ token: 'A'.repeat(43), newPassword: 'matrix-new-password-1' }),
+    expected: () => 400,
+  },
+  // offboarding: staff, never oneself, staff accounts by an admin only
+  ...(['disable', 'enable'] as const).flatMap((verb): RestCell[] => [
+    {
+      action: `POST /api/admin/users/:officer/${verb}`,
+      method: 'POST',
+      path: (f) => `/api/admin/users/${f.leaver.id}/${verb}`,
+      expected: (a, f) =>
+        allowed(() => accountPolicy.assertCanDisable(p(a), { id: f.leaver.id, roles: [] })) ? 200 : 403,
+      restore: async (f, _a, res) => {
+        if (res.status === 200 && verb === 'disable')
+          await f.victim.http.as(adminToken).post(`/api/admin/users/${f.leaver.id}/enable`);
+      },
+    },
+    {
+      action: `POST /api/admin/users/:self/${verb}`,
+      method: 'POST',
+      path: (_f, a) => `/api/admin/users/${a.user?.id ?? randomUUID()}/${verb}`,
+      expected: (a) => (allowed(() => accountPolicy.assertCanDisable(p(a), p(a))) ? 200 : 403),
+    },
+    {
+      action: `POST /api/admin/users/:staff/${verb}`,
+      method: 'POST',
+      path: (f) => `/api/admin/users/${f.staffTarget.id}/${verb}`,
+      expected: (a, f) =>
+        allowed(() => accountPolicy.assertCanDisable(p(a), { id: f.staffTarget.id, roles: ['secretariat'] }))
+          ? 200
+          : 403,
+      restore: async (f, _a, res) => {
+        if (res.status === 200 && verb === 'disable')
+          await f.victim.http.as(adminToken).post(`/api/admin/users/${f.staffTarget.id}/enable`);
+      },
+    },
+  ]),
 
   // administration
   {
@@ -763,6 +847,8 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
       memberships: [{ network: ST, role: 'observer' }],
     });
     const staffTarget = await createUser(admin, { roles: ['secretariat'], country: 'GT' });
+    const leaver = await officer(admin, 'HN');
+    adminToken = admin.token!;
 
     const listed = (await gt.http.get(`/api/networks/${ST}/channels`)).body as any[];
     const officersCh = await gt.http.post(`/api/networks/${ST}/channels`, {
@@ -834,6 +920,8 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
       activity: activity.body.id,
       victim,
       staffTarget,
+      leaver,
+      victimSession: (await victim.http.get('/api/me/sessions')).body[0].id,
       author: gt,
       privateCreator: gt,
       privateMembers: [gt.id, users.otherCountry.id, victim.id],

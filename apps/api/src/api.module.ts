@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminUsersController } from './accounts/admin-users.controller.js';
+import { AdminOffboardingController } from './accounts/admin-offboarding.controller.js';
+import { MeController } from './accounts/me.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { MfaController } from './auth/mfa.controller.js';
 import { PasskeysController } from './auth/passkeys.controller.js';
+import { PasswordResetController } from './auth/password-reset.controller.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
@@ -23,6 +26,9 @@ import { SheetsApiModule } from './sheets/sheets-api.module.js';
     MfaController,
     PasskeysController,
     AdminUsersController,
+    PasswordResetController,
+    MeController,
+    AdminOffboardingController,
     PresidencyController,
     HealthController,
     QueueBoardController,

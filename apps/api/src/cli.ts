@@ -11,6 +11,7 @@ import {
   AccountsService,
   DomainError,
   NETWORK_SLUGS,
+  OffboardingService,
   PresidencyService,
   type MembershipRole,
   type Principal,
@@ -159,6 +160,47 @@ program
       print(summary(user));
     });
   });
+
+/**
+ * Offboarding from the operator CLI: the same service as the administration route (sessions end, sign-in answers
+ * ACCOUNT_DISABLED). The CLI has no socket.io server: each API process ends the account's live sockets by its session
+ * sweep, within seconds.
+ */
+async function setDisabled(email: string, disabled: boolean): Promise<void> {
+  await withContext(async (app) => {
+    const id = await app.get(AccountsService).findIdByEmail(email);
+    if (!id) throw new Error(`no account with the email ${email}`);
+    const offboarding = app.get(OffboardingService);
+    const user = disabled
+      ? await offboarding.disable(ctx, id, null)
+      : await offboarding.enable(ctx, id, null);
+    print({ ...summary(user), disabledAt: user.disabledAt ? new Date(user.disabledAt).toISOString() : null });
+  });
+}
+
+program
+  .command('user:disable')
+  .description('disable an account (offboarding): its sessions end, it cannot sign in, it gets no emails')
+  .argument('<email>')
+  .action((email: string) => setDisabled(email, true));
+
+program
+  .command('user:enable')
+  .description('enable a disabled account: it may sign in again (the sessions that ended stay ended)')
+  .argument('<email>')
+  .action((email: string) => setDisabled(email, false));
+
+const userGroup = program.command('user').description('`user disable <email>` / `user enable <email>`');
+userGroup
+  .command('disable')
+  .description('the same as user:disable')
+  .argument('<email>')
+  .action((email: string) => setDisabled(email, true));
+userGroup
+  .command('enable')
+  .description('the same as user:enable')
+  .argument('<email>')
+  .action((email: string) => setDisabled(email, false));
 
 program
   .command('users:list')

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail } from '#domain';
-import { TemplatedFollowUpMail, TemplatedTrainingMail } from '#mail';
+import { AccountMail, FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail } from '#domain';
+import { TemplatedAccountMail, TemplatedFollowUpMail, TemplatedTrainingMail } from '#mail';
 import { BullFollowUpJobs, BullTrainingJobs } from '#queue';
 
 /**
@@ -14,7 +14,8 @@ import { BullFollowUpJobs, BullTrainingJobs } from '#queue';
     { provide: FollowUpMail, useExisting: TemplatedFollowUpMail },
     { provide: TrainingJobs, useExisting: BullTrainingJobs },
     { provide: TrainingMail, useExisting: TemplatedTrainingMail },
+    { provide: AccountMail, useExisting: TemplatedAccountMail },
   ],
-  exports: [FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail],
+  exports: [FollowUpJobs, FollowUpMail, TrainingJobs, TrainingMail, AccountMail],
 })
 export class PortsModule {}

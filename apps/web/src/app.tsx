@@ -6,7 +6,7 @@ import { session } from './api/session.js';
 import type { Locale, Me } from './api/types.js';
 import { Loading } from './components/ui.js';
 import { useEnrolmentRequired, useLive, useSession } from './hooks.js';
-import { localeChosenHere, setLocale } from './i18n/index.js';
+import { setLocale } from './i18n/index.js';
 import { live } from './realtime/live.js';
 import { publicRoutes, routes, SECURITY_PATH } from './routes.js';
 import SignIn from './screens/sign-in.js';
@@ -113,11 +113,12 @@ function Shell({ user, children }: { user: Me | null; children: React.ReactNode 
       );
     }
   };
-  // the account's language, unless one was chosen in this browser
+  // signed in, the account's language (saved with PATCH /api/me, so every device follows it); before sign-in, the
+  // one chosen in this browser
   const userId = user?.id;
   const userLocale = user?.locale;
   useEffect(() => {
-    if (userLocale && !localeChosenHere()) setLocale(userLocale, false);
+    if (userLocale) setLocale(userLocale, false);
   }, [userId, userLocale]);
 
   return (

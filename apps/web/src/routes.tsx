@@ -79,14 +79,24 @@ export const routes: ScreenRoute[] = [
     nav: { label: 'nav.security', shows: () => true },
   },
   {
+    path: '/account',
+    screen: lazy(() => import('./screens/account.js')),
+    nav: { label: 'myAccount.nav', shows: () => true },
+  },
+  {
     path: '/admin',
     screen: lazy(() => import('./screens/admin.js')),
     nav: { label: 'nav.admin', shows: staff },
   },
 ];
 
-/** Pages anyone may open without signing in: the links of digest emails (the signed token authorises). */
+/**
+ * Pages anyone may open without signing in: the links of digest and password reset emails (the token authorises),
+ * and the request for a reset email.
+ */
 export const publicRoutes: ScreenRoute[] = [
+  { path: '/forgot-password', screen: lazy(() => import('./screens/forgot-password.js')) },
+  { path: '/reset-password', screen: lazy(() => import('./screens/reset-password.js')) },
   { path: '/digest/confirm', screen: lazy(() => import('./screens/digest-confirm.js')) },
   { path: '/digest/unsubscribe', screen: lazy(() => import('./screens/digest-unsubscribe.js')) },
 ];

@@ -7,6 +7,13 @@ import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './accounts/auth.service.js';
 import { LoginThrottleRepository } from './accounts/login-throttle.repository.js';
+import { AccountChangesRepository } from './accounts/account-changes.repository.js';
+import { AccountSessionsService } from './accounts/account-sessions.service.js';
+import { OffboardingService } from './accounts/offboarding.service.js';
+import { PasswordResetService } from './accounts/password-reset.service.js';
+import { RequestThrottleRepository } from './accounts/request-throttle.repository.js';
+import { SelfService } from './accounts/self-service.service.js';
+import { SessionsRepository } from './accounts/sessions.repository.js';
 import { AuditService } from './audit/audit.service.js';
 import {
   MfaAccessPolicy,
@@ -40,6 +47,13 @@ const providers = [
   MfaSignInService,
   PasskeysService,
   TotpService,
+  AccountChangesRepository,
+  AccountSessionsService,
+  OffboardingService,
+  PasswordResetService,
+  RequestThrottleRepository,
+  SelfService,
+  SessionsRepository,
   AuditService,
   DomainEvents,
   PresidencyRepository,

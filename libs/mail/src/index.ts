@@ -3,6 +3,8 @@ export * from './mailer.js';
 export * from './format.js';
 export * from './follow-up.mail.js';
 export * from './training.mail.js';
+export * from './account.mail.js';
+export * from './templates/password-reset.mail.js';
 export * from './templates/follow-up-reminder.mail.js';
 export * from './templates/presidency-handover.mail.js';
 export * from './templates/training.mail.js';

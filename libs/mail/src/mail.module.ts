@@ -3,6 +3,7 @@ import { TemplatedFollowUpMail } from './follow-up.mail.js';
 import { Mailer } from './mailer.js';
 import { TemplatedTrainingMail } from './training.mail.js';
 import { DigestMailer } from './digests/digest-mailer.js';
+import { TemplatedAccountMail } from './account.mail.js';
 
 /**
  * Templates (en/es, text + HTML) and the transport (SMTP or the outbox folder). Global: every role sends mail. Binds
@@ -10,7 +11,7 @@ import { DigestMailer } from './digests/digest-mailer.js';
  */
 @Global()
 @Module({
-  providers: [Mailer, DigestMailer, TemplatedFollowUpMail, TemplatedTrainingMail],
-  exports: [Mailer, DigestMailer, TemplatedFollowUpMail, TemplatedTrainingMail],
+  providers: [Mailer, DigestMailer, TemplatedFollowUpMail, TemplatedTrainingMail, TemplatedAccountMail],
+  exports: [Mailer, DigestMailer, TemplatedFollowUpMail, TemplatedTrainingMail, TemplatedAccountMail],
 })
 export class MailModule {}

@@ -55,7 +55,15 @@ export class UserDto {
 }
 
 /** A user as the administration routes show it: without the calendar token, a credential only its owner sees. */
-export class AdminUserDto extends OmitType(UserDto, ['calendarToken'] as const) {}
+export class AdminUserDto extends OmitType(UserDto, ['calendarToken'] as const) {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when the account was disabled (offboarding); null while it may sign in',
+  })
+  disabledAt: string | null;
+}
 
 export class TokensDto {
   @ApiProperty({ description: 'JWT (HS256), sent as `Authorization: Bearer …`' })

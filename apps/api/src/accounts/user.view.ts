@@ -19,9 +19,10 @@ export function userView(p: Principal, presidency: boolean) {
 
 /**
  * A user as the administration routes show it (list, create, memberships): without the `calendarToken`, which is a
- * credential (it opens the user's calendar feed) that only its owner sees, in `/api/me`.
+ * credential (it opens the user's calendar feed) that only its owner sees, in `/api/me`; with `disabledAt` (null
+ * while the account may sign in).
  */
-export function adminUserView(p: Principal, presidency: boolean) {
+export function adminUserView(p: Principal & { disabledAt?: Date | string | null }, presidency: boolean) {
   const { calendarToken: _secret, ...view } = userView(p, presidency);
-  return view;
+  return { ...view, disabledAt: p.disabledAt ? new Date(p.disabledAt).toISOString() : null };
 }

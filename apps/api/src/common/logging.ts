@@ -16,6 +16,8 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   ...[
     'password',
+    'currentPassword',
+    'newPassword',
     'passwordHash',
     'accessToken',
     'refreshToken',

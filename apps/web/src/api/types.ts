@@ -122,7 +122,18 @@ export interface PresidencyTerm {
 }
 
 export interface AdminUser extends Me {
-  disabled?: boolean;
+  /** When the account was disabled (offboarding); null while it may sign in. */
+  disabledAt: string | null;
+}
+
+/** One of the caller's sign-in sessions (`GET /api/me/sessions`). */
+export interface AccountSession {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
 }
 
 export type SearchResult =

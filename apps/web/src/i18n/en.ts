@@ -1,3 +1,5 @@
+import { enAccount } from './account.en.js';
+
 /** English texts. Every key exists in es.ts too (the type checks it); the glossary of DOMAIN.md applies. */
 import { sheetsEn } from './sheets.js';
 
@@ -413,6 +415,7 @@ export const en = {
     'smuggling-trafficking': 'Combat of Migrant Smuggling and Trafficking',
     'consular-protection': 'Consular Protection',
   },
+  myAccount: enAccount,
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { sheetsEs } from './sheets.js';
+import { esAccount } from './account.es.js';
 
 /** Textos en español (glosario de DOMAIN.md). */
 export const es: Messages = {
@@ -422,4 +423,5 @@ export const es: Messages = {
     'smuggling-trafficking': 'Combate al Tráfico Ilícito de Migrantes y la Trata de Personas',
     'consular-protection': 'Protección Consular',
   },
+  myAccount: esAccount,
 };

@@ -4,6 +4,7 @@ import { api } from '../api/http.js';
 import { session } from '../api/session.js';
 import type { AdminUser, Locale, Me, NetworkSlug, PresidencyTerm } from '../api/types.js';
 import { MEMBER_COUNTRIES } from '../api/types.js';
+import { AccountState } from '../components/account-state.js';
 import { ErrorNote, Field, Loading } from '../components/ui.js';
 import { useFormat } from '../format.js';
 import { useLoad } from '../hooks.js';
@@ -159,6 +160,7 @@ function Users() {
                 <th scope="col">{t('admin.country')}</th>
                 <th scope="col">{t('admin.roles')}</th>
                 <th scope="col">{t('admin.memberships')}</th>
+                <th scope="col">{t('myAccount.access')}</th>
               </tr>
             </thead>
             <tbody>
@@ -193,6 +195,14 @@ function Users() {
                       </>
                     )}
                   </td>
+                  <td>
+                    <AccountState
+                      user={u}
+                      onChange={(updated) =>
+                        users.set((list) => list?.map((x) => (x.id === updated.id ? updated : x)))
+                      }
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -204,7 +214,7 @@ function Users() {
   );
 }
 
-function Memberships({ user, onDone }: { user: Me; onDone: (u?: Me) => void }) {
+function Memberships({ user, onDone }: { user: AdminUser; onDone: (u?: AdminUser) => void }) {
   const { t } = useTranslation();
   const [roles, setRoles] = useState<Record<NetworkSlug, Role>>(
     () => Object.fromEntries(NETWORKS.map((n) => [n, roleIn(user, n)])) as Record<NetworkSlug, Role>,
@@ -217,7 +227,7 @@ function Memberships({ user, onDone }: { user: Me; onDone: (u?: Me) => void }) {
         network: n,
         role: roles[n],
       }));
-      onDone(await api.put<Me>(`/admin/users/${user.id}/memberships`, { memberships }));
+      onDone(await api.put<AdminUser>(`/admin/users/${user.id}/memberships`, { memberships }));
     } catch (err) {
       setError(err);
     }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { signInWithPasskey } from '../api/passkeys.js';
 import { session, type TokenPair } from '../api/session.js';
 import { Field } from '../components/ui.js';
@@ -37,7 +37,11 @@ export default function SignIn() {
       };
       if (!res.ok) {
         setError(
-          res.status === 401 && !mfaToken ? t('signIn.failed') : (body.error?.message ?? res.statusText),
+          body.error?.code === 'ACCOUNT_DISABLED'
+            ? t('myAccount.disabledSignIn')
+            : res.status === 401 && !mfaToken
+              ? t('signIn.failed')
+              : (body.error?.message ?? res.statusText),
         );
         return;
       }
@@ -144,6 +148,11 @@ export default function SignIn() {
           <button type="button" onClick={() => void passkey()} disabled={busy}>
             {t('signIn.passkey')}
           </button>
+        </p>
+      )}
+      {!mfaToken && (
+        <p>
+          <Link to="/forgot-password">{t('myAccount.forgotLink')}</Link>
         </p>
       )}
     </main>

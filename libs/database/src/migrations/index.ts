@@ -6,6 +6,7 @@ import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-th
 import { Training1764370000600 } from './1764370000600-training.js';
 import { Digests1764370000700 } from './1764370000700-digests.js';
 import { CountrySheets1764370000850 } from './1764370000850-country-sheets.js';
+import { AccountSelfService1764370000900 } from './1764370000900-account-self-service.js';
 import { TwoFactor1764370000950 } from './1764370000950-two-factor.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
@@ -18,5 +19,6 @@ export const migrations = [
   Training1764370000600,
   Digests1764370000700,
   CountrySheets1764370000850,
+  AccountSelfService1764370000900,
   TwoFactor1764370000950,
 ];

@@ -43,6 +43,24 @@ export class AccountAccessPolicy {
       });
   }
 
+  /**
+   * Disabling or enabling an account (offboarding): staff, never on themselves (nobody locks themselves out or lets
+   * themselves back in); a staff account only by an admin.
+   */
+  assertCanDisable(p: Principal, target: Pick<Principal, 'id' | 'roles'>): void {
+    this.assertCanManageUsers(p);
+    if (target.id === p.id)
+      throw new NotAllowed({
+        en: 'Nobody disables or enables their own account.',
+        es: 'Nadie desactiva ni reactiva su propia cuenta.',
+      });
+    if (isStaff(target as Principal) && !isAdmin(p))
+      throw new NotAllowed({
+        en: 'Only an administrator can disable or enable a staff account.',
+        es: 'Solo un administrador puede desactivar o reactivar una cuenta del personal.',
+      });
+  }
+
   assertCanSetPresidency(p: Principal): void {
     if (!isStaff(p))
       throw new NotAllowed({

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig, Clock } from '#config';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
 import { DomainError, NotAuthenticated, RateLimited } from '../common/domain-error.js';
 import { DomainEvents } from '../common/domain-events.js';
+import { accountDisabled } from './account.errors.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { normalizeEmail } from './accounts.service.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
@@ -72,14 +73,24 @@ export class AuthService {
     const found = await this.repo.credentialsByEmail(email);
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     const ok = await verifyPassword(found?.passwordHash ?? (await this.dummyHash), password);
-    if (!found || !ok || found.disabledAt) {
+    if (!found || !ok) {
       await this.audit.record(ctx, {
         action: 'auth.login.failed',
         targetType: 'email',
         targetId: email,
-        details: { reason: !found ? 'unknown-email' : found.disabledAt ? 'disabled' : 'wrong-password' },
+        details: { reason: !found ? 'unknown-email' : 'wrong-password' },
       });
       throw invalidCredentials();
+    }
+    if (found.disabledAt) {
+      // Only after a correct password: a wrong one stays INVALID_CREDENTIALS, so this says nothing to a guesser.
+      await this.audit.record(ctx, {
+        action: 'auth.login.failed',
+        targetType: 'email',
+        targetId: email,
+        details: { reason: 'disabled' },
+      });
+      throw accountDisabled();
     }
     await this.throttle.succeeded(email, ctx.ip, this.clock.now());
     const methods = await this.challenges.methods(found.id);

@@ -79,6 +79,7 @@ const THINGS = {
   subscription: { en: 'subscription', es: 'la suscripción' },
   'country sheet': { en: 'country sheet', es: 'la ficha de país' },
   passkey: { en: 'passkey', es: 'la llave de acceso' },
+  session: { en: 'session', es: 'la sesión' },
 } as const;
 export type NotFoundThing = keyof typeof THINGS;
 

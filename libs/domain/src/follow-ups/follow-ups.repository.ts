@@ -282,6 +282,7 @@ export class FollowUpsRepository {
               u.locale, u.timezone
          FROM follow_up_deliveries d JOIN users u ON u.id = d.user_id
         WHERE d.follow_up_id = $1 AND d.reminder = $2 AND d.email_state IN ('pending', 'sending')
+          AND u.disabled_at IS NULL
         ORDER BY d.country, d.user_id`,
       [followUpId, reminder],
     );

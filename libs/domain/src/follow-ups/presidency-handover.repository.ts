@@ -85,7 +85,7 @@ export class PresidencyHandoverRepository {
               COALESCE((SELECT array_agg(n.slug ORDER BY n.slug) FROM network_memberships m JOIN networks n ON n.id = m.network_id
                          WHERE m.user_id = u.id AND m.role = 'officer'), '{}') AS networks
          FROM presidency_handover_deliveries d JOIN users u ON u.id = d.user_id
-        WHERE d.starts_on = $1::date AND d.email_state IN ('pending', 'sending')
+        WHERE d.starts_on = $1::date AND d.email_state IN ('pending', 'sending') AND u.disabled_at IS NULL
         ORDER BY u.country, u.id`,
       [startsOn],
     );

@@ -8,6 +8,7 @@ import {
   ChannelsService,
   MfaAccessPolicy,
   DomainEvents,
+  SessionsRepository,
   type AccessScope,
   type Principal,
 } from '#domain';
@@ -59,6 +60,7 @@ export class SocketSessions {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly mfa: MfaAccessPolicy,
+    private readonly sessionsRepo: SessionsRepository,
   ) {}
 
   state(socket: Socket): SocketState | undefined {
@@ -175,6 +177,34 @@ export class SocketSessions {
         }
       }
     }
+  }
+
+  /**
+   * Ends the local sockets whose session no longer works (revoked, expired, account disabled), whoever changed it:
+   * the safety net under `access.changed` for changes made outside an API process (the operator CLI) or a notice
+   * that did not arrive. One query for all the sockets of this process.
+   */
+  async endRevoked(): Promise<number> {
+    const bySession = new Map<string, Socket[]>();
+    for (const set of this.byUser.values())
+      for (const socket of set) {
+        const sid = this.states.get(socket)?.principal.sessionId;
+        if (!sid) continue;
+        const list = bySession.get(sid);
+        if (list) list.push(socket);
+        else bySession.set(sid, [socket]);
+      }
+    if (!bySession.size) return 0;
+    const live = await this.sessionsRepo.stillLive([...bySession.keys()], this.clock.now());
+    let ended = 0;
+    for (const [sid, sockets] of bySession) {
+      if (live.has(sid)) continue;
+      for (const socket of sockets) {
+        socket.disconnect(true);
+        ended++;
+      }
+    }
+    return ended;
   }
 
   /** `presence` to the user's networks: online with the first socket, offline when the last one (on any process) goes. */
