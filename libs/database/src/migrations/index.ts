@@ -7,6 +7,7 @@ import { Training1764370000600 } from './1764370000600-training.js';
 import { Digests1764370000700 } from './1764370000700-digests.js';
 import { CountrySheets1764370000850 } from './1764370000850-country-sheets.js';
 import { TwoFactor1764370000950 } from './1764370000950-two-factor.js';
+import { Retention1764370001050 } from './1764370001050-retention.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Digests1764370000700,
   CountrySheets1764370000850,
   TwoFactor1764370000950,
+  Retention1764370001050,
 ];

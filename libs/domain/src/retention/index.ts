@@ -1,0 +1,4 @@
+export * from './retention-cutoffs.js';
+export * from './retention.repository.js';
+export * from './retention.service.js';
+export * from './retention.module.js';
