@@ -48,7 +48,7 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 async function tables(c: pg.Client): Promise<TableLine[]> {
   const { rows } = await c.query(
     `SELECT c.relname AS table,
-            array_agg(a.attname ORDER BY a.attnum) FILTER (WHERE a.attgenerated = '') AS columns,
+            array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attgenerated = '') AS columns,
             bool_or(a.attidentity = 'a') AS "identityAlways"
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
