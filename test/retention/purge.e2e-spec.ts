@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { ManualClock } from '#config';
-import { RetentionService } from '#domain';
+import { RetentionService, type PurgeSummary } from '#domain';
 import { QueueFactory, RETENTION_QUEUES, RETENTION_SCHEDULE } from '#queue';
 import { RetentionProcessor } from '../../apps/worker/src/retention/retention.processor.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -113,6 +113,29 @@ describe('retention purge', () => {
     await app?.close();
   });
 
+  it('GET /api/admin/retention: admins only (the record names purged cases), the periods in force', async () => {
+    const admin = await loginAdmin(app.url);
+    const secretariat = await createUser(admin, { roles: ['secretariat'], locale: 'es' });
+    expect((await new Http(app.url).get('/api/admin/retention')).status).toBe(401);
+    const denied = await secretariat.http.get('/api/admin/retention');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe('Solo un administrador puede consultar la conservación de datos.');
+    const officerDenied = await ana.http.get('/api/admin/retention');
+    expect(officerDenied.status).toBe(403);
+    expect(officerDenied.body.error.message).toBe('Only an administrator can read the retention settings.');
+    const r = await admin.get('/api/admin/retention');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      networks: [
+        { network: ST, messages: 'P1Y', cases: 'P2Y' },
+        { network: CP, messages: null, cases: 'P2Y' },
+      ],
+      audit: 'P3Y',
+      schedule: '30 2 * * *',
+      lastPurge: null,
+    });
+  });
+
   it('refuses deleting or changing audit rows outside a purge: the log stays append-only', async () => {
     await expect(db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
     await expect(db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
@@ -201,7 +224,9 @@ describe('retention purge', () => {
 
   it('after the case period from closing: closed cases go whole; open and reopened cases stay', async () => {
     clock.set(new Date(t0 + 2 * YEAR + 3 * DAY));
-    const summary = await app.runtime.app.get(RetentionProcessor).process({ id: 'test-run', name: 'purge' });
+    const summary = (await app.runtime.app
+      .get(RetentionProcessor)
+      .process({ id: 'test-run', name: 'purge' })) as PurgeSummary;
     expect(summary.cases).toEqual({ [ST]: 1, [CP]: 1 });
     expect(summary.caseReferences.sort()).toEqual([ids.closedRef, ids.cpClosedRef].sort());
     expect(await count(`SELECT 1 FROM cases WHERE id = ANY($1)`, [[ids.closed, ids.cpClosed]])).toBe(0);
@@ -236,6 +261,12 @@ describe('retention purge', () => {
     expect(last.rows[0]).toMatchObject({
       action: 'retention.purge',
       details: { auditRows: summary.auditRows },
+    });
+    const admin = await loginAdmin(app.url);
+    expect((await admin.get('/api/admin/retention')).body.lastPurge).toMatchObject({
+      messages: summary.messages[ST], // what was posted after the first purge is past its period now
+      cases: 0,
+      auditRows: summary.auditRows,
     });
   });
 

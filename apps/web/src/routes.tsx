@@ -83,6 +83,11 @@ export const routes: ScreenRoute[] = [
     screen: lazy(() => import('./screens/admin.js')),
     nav: { label: 'nav.admin', shows: staff },
   },
+  {
+    path: '/admin/retention',
+    screen: lazy(() => import('./screens/retention.js')),
+    nav: { label: 'nav.retention', shows: (u) => u.roles.includes('admin') },
+  },
 ];
 
 /** Pages anyone may open without signing in: the links of digest emails (the signed token authorises). */

@@ -31,6 +31,15 @@ export class RetentionRepository {
     }
   }
 
+  /** The latest `retention.purge` audit row (only purges that deleted something leave one). */
+  async lastPurge(): Promise<{ at: Date; requestId: string | null; details: Record<string, any> } | null> {
+    const rows = await this.dataSource.query(
+      `SELECT at, request_id AS "requestId", details FROM audit_log
+        WHERE action = 'retention.purge' ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0] ?? null;
+  }
+
   async networks(): Promise<Array<{ id: string; slug: string }>> {
     return this.dataSource.query(`SELECT id, slug FROM networks ORDER BY slug`);
   }

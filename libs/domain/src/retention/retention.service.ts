@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, Clock, type RetentionNetwork } from '#config';
+import { APP_CONFIG, type AppConfig, Clock, RETENTION_NETWORKS, type RetentionNetwork } from '#config';
+import type { Principal } from '../accounts/principal.js';
 import { AuditService, type RequestContext } from '../audit/audit.service.js';
+import { RetentionAccessPolicy } from './retention-access.policy.js';
 import { retainsEverything, retentionCutoffs } from './retention-cutoffs.js';
 import { RetentionRepository } from './retention.repository.js';
 
@@ -27,6 +29,12 @@ export interface PurgeSummary {
   auditRows: number;
 }
 
+export interface RetentionOverview {
+  networks: Array<{ network: RetentionNetwork; messages: string | null; cases: string | null }>;
+  audit: string | null;
+  lastPurge: { at: string; messages: number; cases: number; caseMessages: number; auditRows: number } | null;
+}
+
 /**
  * The retention purge (issue 14): channel messages past their network's period, closed cases (with their threads)
  * past theirs counted from closing, then audit rows past the audit period. Idempotent (a second run finds nothing),
@@ -42,7 +50,33 @@ export class RetentionService {
     private readonly clock: Clock,
     private readonly repo: RetentionRepository,
     private readonly audit: AuditService,
+    private readonly policy: RetentionAccessPolicy,
   ) {}
+
+  /** The periods in force and the last purge that deleted something (admins). */
+  async overview(p: Principal): Promise<RetentionOverview> {
+    this.policy.assertCanRead(p);
+    const r = this.config.retention;
+    const last = await this.repo.lastPurge();
+    const sum = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
+    return {
+      networks: RETENTION_NETWORKS.map((network) => ({
+        network,
+        messages: r.messages[network] ?? null,
+        cases: r.cases[network] ?? null,
+      })),
+      audit: r.audit ?? null,
+      lastPurge: last
+        ? {
+            at: new Date(last.at).toISOString(),
+            messages: sum(last.details.messages),
+            cases: sum(last.details.cases),
+            caseMessages: Number(last.details.caseMessages ?? 0),
+            auditRows: Number(last.details.auditRows ?? 0),
+          }
+        : null,
+    };
+  }
 
   async purge(ctx: RequestContext, now: Date = this.clock.now()): Promise<PurgeSummary> {
     const cutoffs = retentionCutoffs(this.config.retention, now);
