@@ -88,9 +88,28 @@ export class RetentionRepository {
    */
   async deleteMessages(m: EntityManager, ids: string[]): Promise<void> {
     if (!ids.length) return;
+    if (await this.hasAttachments(m)) {
+      // Attachments (issue 12): detached and marked deleted, with their names scrubbed, so the attachments
+      // feature's sweeper releases the stored bytes (their rows would otherwise cascade away with the message and
+      // leave the bytes behind); the purge deletes the rows once the bytes are gone.
+      await m.query(
+        `UPDATE attachments SET message_id = NULL, name = 'purged', deleted_at = COALESCE(deleted_at, now())
+          WHERE message_id = ANY($1::uuid[])`,
+        [ids],
+      );
+    }
     await m.query(`DELETE FROM message_acks WHERE message_id = ANY($1::uuid[])`, [ids]);
     await m.query(`DELETE FROM message_edits WHERE message_id = ANY($1::uuid[])`, [ids]);
     await m.query(`DELETE FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  private attachmentsTable?: boolean;
+  /** Whether the attachments feature's table exists (it lands separately; until then there is nothing to do). */
+  private async hasAttachments(m: EntityManager): Promise<boolean> {
+    this.attachmentsTable ??= Boolean(
+      (await m.query(`SELECT to_regclass('public.attachments') IS NOT NULL AS present`))[0].present,
+    );
+    return this.attachmentsTable;
   }
 
   /** Closed cases of a network closed before the cut-off, oldest first. */
@@ -109,7 +128,10 @@ export class RetentionRepository {
    * meanwhile stays whole). Links to it from channel messages and follow-up items are cleared. The case counter is
    * kept, so a reference is never given out twice. Returns the case's reference, or null when it was left.
    */
-  async purgeCase(caseId: string, cutoff: Date): Promise<{ reference: string; messages: number } | null> {
+  async purgeCase(
+    caseId: string,
+    cutoff: Date,
+  ): Promise<{ reference: string; messages: number; pending?: boolean } | null> {
     return this.dataSource.transaction(async (m) => {
       const [kase] = await m.query(
         `SELECT reference, channel_id AS "channelId" FROM cases
@@ -123,11 +145,39 @@ export class RetentionRepository {
       for (let i = 0; i < ids.length; i += MESSAGE_BATCH) {
         await this.deleteMessages(m, ids.slice(i, i + MESSAGE_BATCH));
       }
+      if (await this.hasAttachments(m)) {
+        // files of the thread whose bytes are not released yet keep the thread channel (their rows cascade with
+        // it): the case record goes at a later run, once the sweeper has released them
+        const [{ holding }] = await m.query(
+          `SELECT count(*)::int AS holding FROM attachments WHERE channel_id = $1 AND storage_key IS NOT NULL`,
+          [kase.channelId],
+        );
+        if (holding > 0) {
+          await m.query(
+            `UPDATE attachments SET name = 'purged', deleted_at = COALESCE(deleted_at, now()) WHERE channel_id = $1`,
+            [kase.channelId],
+          );
+          return { reference: kase.reference as string, messages: ids.length, pending: true };
+        }
+      }
       await m.query(`UPDATE messages SET case_id = NULL WHERE case_id = $1`, [caseId]);
       await m.query(`UPDATE follow_ups SET case_id = NULL WHERE case_id = $1`, [caseId]);
       await m.query(`DELETE FROM cases WHERE id = $1`, [caseId]);
       await m.query(`DELETE FROM channels WHERE id = $1`, [kase.channelId]);
       return { reference: kase.reference as string, messages: ids.length };
+    });
+  }
+
+  /** Attachment rows of purged messages whose bytes the sweeper has released: nothing of them is kept. */
+  async deleteReleasedAttachments(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      if (!(await this.hasAttachments(m))) return 0;
+      const [{ n }] = await m.query(
+        `WITH gone AS (DELETE FROM attachments WHERE message_id IS NULL AND name = 'purged'
+                         AND deleted_at IS NOT NULL AND storage_key IS NULL RETURNING id)
+         SELECT count(*)::int AS n FROM gone`,
+      );
+      return n as number;
     });
   }
 

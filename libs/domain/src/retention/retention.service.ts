@@ -106,6 +106,7 @@ export class RetentionService {
         const caseCutoff = cutoffs.cases[slug];
         if (caseCutoff) summary.cases[slug] = await this.purgeCases(network.id, caseCutoff, summary);
       }
+      await this.repo.deleteReleasedAttachments();
       if (cutoffs.audit) {
         for (let n = -1; n !== 0;) {
           n = await this.repo.purgeAuditBatch(cutoffs.audit);
@@ -162,8 +163,9 @@ export class RetentionService {
         seen.add(id);
         const gone = await this.repo.purgeCase(id, cutoff);
         if (!gone) continue;
-        purged++;
         summary.caseMessages += gone.messages;
+        if (gone.pending) continue; // its files are being released: the case goes at a later run
+        purged++;
         summary.caseReferences.push(gone.reference);
       }
     }
