@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { freePort, spawnService, waitHealthy, type ServiceProcess } from '../support/process.js';
 import { Http } from '../support/http.js';
 import { createUser, login } from '../factories/users.js';
+import { createTestDatabase, TEST_JWT_SECRET } from '../support/env.js';
 
 const CLI = join(process.cwd(), 'dist', 'apps', 'api', 'src', 'cli.js');
 const ADMIN = { email: 'root@enlace.test', password: 'root-password-123' };
@@ -15,11 +16,14 @@ const ADMIN = { email: 'root@enlace.test', password: 'root-password-123' };
 function cli(
   dataDir: string,
   args: string[],
+  env: Record<string, string> = {},
+  input?: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', DATA_DIR: dataDir, ...env },
     });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -137,4 +141,43 @@ describe('backup and restore of the embedded default', () => {
     expect(next.body.seq).toBe(4);
     expect(await restored.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 300_000);
+
+  it('with DATABASE_URL: no secret unless it is the one in DATA_DIR, a newer backup and a used database refused, --force replaces', async () => {
+    const [a, b] = [await createTestDatabase(), await createTestDatabase()];
+    const dir = mkdtempSync(join(tmpdir(), 'enlace-backup-url-'));
+    const on = (db: { url: string }) => ({ DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+    try {
+      const created = await cli(
+        dir,
+        ['user:create', '--email', 'eva@example.org', '--name', 'Eva', '--country', 'SV', '--password-stdin'],
+        on(a),
+        'a-long-password-123\n',
+      );
+      expect(created.status).toBe(0);
+      const dump = join(dir, 'a.backup');
+      expect((await cli(dir, ['backup', dump], on(a))).status).toBe(0);
+      const header = JSON.parse(gunzipSync(readFileSync(dump)).toString().split('\n')[0].slice(2));
+      expect(header.jwtSecret).toBeUndefined(); // JWT_SECRET is set: the operator keeps it
+
+      // a backup of a newer version (a migration this build does not know) is refused, nothing changes
+      const lines = gunzipSync(readFileSync(dump)).toString().split('\n');
+      const newer = join(dir, 'newer.backup');
+      lines[0] = `H\t${JSON.stringify({ ...header, migrations: [...header.migrations, 'Future1999999999999'] })}`;
+      writeFileSync(newer, gzipSync(lines.join('\n')));
+      const refused = await cli(dir, ['restore', newer], on(b));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('another version of Enlace (migration Future1999999999999');
+
+      expect((await cli(dir, ['restore', dump], on(b))).status).toBe(0);
+      expect((await cli(dir, ['restore', dump], on(b))).stderr).toContain('the database is not empty');
+      const forced = await cli(dir, ['restore', dump, '--force'], on(b));
+      expect(forced.stderr).toContain('dropping the existing schema (--force)');
+      expect(JSON.parse(forced.stdout)).toMatchObject({ jwtSecret: 'not in the backup' });
+      const users = JSON.parse((await cli(dir, ['users:list'], on(b))).stdout);
+      expect(users.map((u: any) => u.email)).toEqual(['eva@example.org']);
+    } finally {
+      await a.drop();
+      await b.drop();
+    }
+  }, 180_000);
 });
