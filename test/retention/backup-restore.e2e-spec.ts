@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { freePort, spawnService, waitHealthy, type ServiceProcess } from '../support/process.js';
 import { Http } from '../support/http.js';
 import { createUser, login } from '../factories/users.js';
@@ -131,6 +132,7 @@ describe('backup and restore of the embedded default', () => {
       restored.url,
       (await login(restored.url, ADMIN.email, ADMIN.password)).accessToken,
     );
+    expect((await admin2.get('/api/admin/audit?action=backup.restored')).body).toHaveLength(1);
     const ana2 = new Http(restored.url, (await login(restored.url, ana.email, ana.password)).accessToken);
     expect({ ...(await read(admin2)), ...(await readOfficer(ana2)) }).toEqual(before);
     // seqs go on from where they were
@@ -175,6 +177,18 @@ describe('backup and restore of the embedded default', () => {
       expect(JSON.parse(forced.stdout)).toMatchObject({ jwtSecret: 'not in the backup' });
       const users = JSON.parse((await cli(dir, ['users:list'], on(b))).stdout);
       expect(users.map((u: any) => u.email)).toEqual(['eva@example.org']);
+      // the export is audited where it was made, the restore where it landed
+      const actions = async (db: { url: string }) => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        const { rows } = await c.query(
+          `SELECT action, request_id FROM audit_log WHERE action LIKE 'backup.%' ORDER BY id`,
+        );
+        await c.end();
+        return rows.map((r) => [r.action, r.request_id.startsWith('cli:')]);
+      };
+      expect(await actions(a)).toEqual([['backup.created', true]]);
+      expect(await actions(b)).toEqual([['backup.restored', true]]);
     } finally {
       await a.drop();
       await b.drop();

@@ -237,6 +237,7 @@ program
     const result = await withDatabase(config, (url) =>
       backupDatabase(url, target, {
         jwtSecret: o.secret && config.jwtSecretInDataDir ? config.jwtSecret : undefined,
+        requestId: ctx.requestId!,
         progress: stderrLine,
       }),
     );
@@ -255,7 +256,11 @@ program
     const restored = await withDatabase(config, async (url, embedded) => {
       if (embedded && !embedded.owned)
         throw new Error('the service is running on this DATA_DIR: stop it before restoring');
-      return restoreDatabase(url, resolve(file), { force: Boolean(o.force), progress: stderrLine });
+      return restoreDatabase(url, resolve(file), {
+        force: Boolean(o.force),
+        requestId: ctx.requestId!,
+        progress: stderrLine,
+      });
     });
     let secret = 'not in the backup';
     if (restored.jwtSecret) {

@@ -63,7 +63,7 @@ async function tables(c: pg.Client): Promise<TableLine[]> {
 export async function backupDatabase(
   url: string,
   file: string,
-  options: { jwtSecret?: string; progress?: (line: string) => void } = {},
+  options: { jwtSecret?: string; requestId?: string; progress?: (line: string) => void } = {},
 ): Promise<{ tables: number; rows: number }> {
   const c = new pg.Client({ connectionString: url, application_name: 'enlace-backup' });
   await c.connect();
@@ -124,6 +124,13 @@ export async function backupDatabase(
     gzip.end();
     await done;
     renameSync(tmp, file);
+    // an export of everything is recorded (after the snapshot, so the backup itself does not hold this row)
+    await audit(c, 'backup.created', options.requestId, {
+      file,
+      tables: list.length,
+      rows: total,
+      jwtSecret: Boolean(options.jwtSecret),
+    });
     return { tables: list.length, rows: total };
   } catch (error) {
     gzip.destroy();
@@ -133,6 +140,14 @@ export async function backupDatabase(
   } finally {
     await c.end().catch(() => undefined);
   }
+}
+
+/** The audit row of a backup or a restore (the `audit_log` table of the foundation migration). */
+async function audit(c: pg.Client, action: string, requestId: string | undefined, details: object) {
+  await c.query(
+    `INSERT INTO audit_log (action, target_type, request_id, details) VALUES ($1, 'database', $2, $3)`,
+    [action, requestId ?? null, JSON.stringify(details)],
+  );
 }
 
 type Line = { kind: 'H' | 'T' | 'r' | 'E' | 'Z'; text: string };
@@ -205,7 +220,7 @@ function migrationsFor(header: BackupHeader) {
 export async function restoreDatabase(
   url: string,
   file: string,
-  options: { force?: boolean; progress?: (line: string) => void } = {},
+  options: { force?: boolean; requestId?: string; progress?: (line: string) => void } = {},
 ): Promise<BackupHeader & { tables: number; rows: number }> {
   const inspected = await inspectBackup(file);
   const subset = migrationsFor(inspected);
@@ -239,6 +254,13 @@ export async function restoreDatabase(
     await load(c, file, options.progress);
     for (const s of inspected.sequences)
       await c.query(`SELECT setval($1::regclass, $2::bigint)`, [s.name, s.value]);
+    await audit(c, 'backup.restored', options.requestId, {
+      file,
+      createdAt: inspected.createdAt,
+      tables: inspected.tables,
+      rows: inspected.rows,
+      force: Boolean(options.force),
+    });
     await c.query('COMMIT');
     return inspected;
   } catch (error) {
