@@ -114,10 +114,11 @@ export class ChannelsRepository {
   async readableAmong(
     ids: string[],
     scope: AccessScope,
-  ): Promise<Array<{ id: string; caseId: string | null; lastSeq: number }>> {
+  ): Promise<Array<{ id: string; caseId: string | null; lastSeq: number; purgedSeq: number }>> {
     if (!ids.length) return [];
     return this.dataSource.query(
-      `SELECT c.id, c.case_id AS "caseId", c.last_seq::float8 AS "lastSeq" FROM channels c
+      `SELECT c.id, c.case_id AS "caseId", c.last_seq::float8 AS "lastSeq", c.purged_seq::float8 AS "purgedSeq"
+         FROM channels c
         WHERE c.id = ANY($6::uuid[]) AND ${ChannelAccessPolicy.readableSql('c', 1)}`,
       [...ChannelAccessPolicy.sqlParams(scope), ids],
     );
