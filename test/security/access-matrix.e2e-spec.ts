@@ -7,6 +7,7 @@ import {
   FollowUpAccessPolicy,
   QueueBoardAccessPolicy,
   SheetAccessPolicy,
+  RetentionAccessPolicy,
   accessScope,
   type ChannelAccessFacts,
   type Principal,
@@ -101,6 +102,7 @@ const channelPolicy = new ChannelAccessPolicy();
 const casePolicy = new CaseAccessPolicy();
 const accountPolicy = new AccountAccessPolicy();
 const queueBoardPolicy = new QueueBoardAccessPolicy();
+const retentionPolicy = new RetentionAccessPolicy();
 const followUpPolicy = new FollowUpAccessPolicy({
   holdsPresidency: async (p: Principal) => p.country === PPT_COUNTRY,
 } as any);
@@ -425,6 +427,12 @@ const REST: RestCell[] = [
     path: () => '/api/admin/queues/session',
     // this suite runs without Redis, where there is no queue board: an admin learns that (404), nobody else may ask
     expected: (a) => (allowed(() => queueBoardPolicy.assertCanOpen(p(a))) ? 404 : 403),
+  },
+  {
+    action: 'GET /api/admin/retention',
+    method: 'GET',
+    path: () => '/api/admin/retention',
+    expected: (a) => (allowed(() => retentionPolicy.assertCanRead(p(a))) ? 200 : 403),
   },
   {
     action: 'PUT /api/admin/presidency',

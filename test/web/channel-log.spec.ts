@@ -39,6 +39,18 @@ describe('ChannelLog (web client)', () => {
     expect(seqs(log)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('seqs the retention purge removed are skipped once sync starts the channel later, not fetched forever', () => {
+    const log = new ChannelLog();
+    log.reset([]); // every message of the channel was purged: the latest page is empty
+    expect(log.merge([msg(101)])).toBe(0); // a live message: seqs 1–100 look missing
+    log.skipAbsent(0, 101); // sync from 0 answers 101 first: 1–100 no longer exist
+    expect(log.merge([msg(101)])).toBeNull();
+    expect(log.merge([msg(102)])).toBeNull();
+    expect(seqs(log)).toEqual([101, 102]);
+    log.skipAbsent(50, 90); // an older answer changes nothing
+    expect(log.lastSeq).toBe(102);
+  });
+
   it('pages upward until the first message', () => {
     const log = new ChannelLog();
     log.reset([msg(51), msg(52)]);

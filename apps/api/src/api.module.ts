@@ -12,6 +12,7 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { QueueBoardController } from './operations/queue-board.controller.js';
 import { PresidencyController } from './presidency/presidency.controller.js';
+import { RetentionController } from './retention/retention.controller.js';
 import { MessagingApiModule } from './messaging/messaging-api.module.js';
 import { FollowUpsApiModule } from './follow-ups/follow-ups-api.module.js';
 import { TrainingApiModule } from './training/training-api.module.js';
@@ -32,6 +33,7 @@ import { SheetsApiModule } from './sheets/sheets-api.module.js';
     PresidencyController,
     HealthController,
     QueueBoardController,
+    RetentionController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,14 +5,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createInterface } from 'node:readline';
 import { read } from 'read';
 import { userInfo } from 'node:os';
-import { ConfigError, loadConfig, type AppConfig } from '#config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '#database';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, storeJwtSecret, type AppConfig } from '#config';
+import { backupDatabase, restoreDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from '#database';
 import {
   AccountsService,
   DomainError,
   NETWORK_SLUGS,
   OffboardingService,
   PresidencyService,
+  RetentionService,
   type MembershipRole,
   type Principal,
   type RequestContext,
@@ -58,10 +60,9 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   return password;
 }
 
-async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  let config: AppConfig;
+function configOrExit(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -69,10 +70,30 @@ async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>):
     }
     throw error;
   }
+}
+
+const stderrLine = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The database URL: DATABASE_URL, or the embedded server (the running service's, or started for the command). */
+async function withDatabase<T>(
+  config: AppConfig,
+  fn: (url: string, embedded?: EmbeddedDatabase) => Promise<T>,
+): Promise<T> {
+  if (config.databaseUrl) return fn(config.databaseUrl);
+  const embedded = await startEmbeddedPostgres(config.dataDir, stderrLine);
+  try {
+    return await fn(embedded.url, embedded);
+  } finally {
+    await embedded.stop();
+  }
+}
+
+async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = configOrExit();
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, (line) => process.stderr.write(`${line}\n`));
+    embedded = await startEmbeddedPostgres(config.dataDir, stderrLine);
     databaseUrl = embedded.url;
   }
   const app = await NestFactory.createApplicationContext(
@@ -112,7 +133,9 @@ function print(value: unknown): void {
 
 const program = new Command()
   .name('enlace')
-  .description('Enlace operator commands: accounts, memberships and the Presidency Pro-Tempore (PPT) term')
+  .description(
+    'Enlace operator commands: accounts, memberships, the Presidency Pro-Tempore (PPT) term, retention, backups',
+  )
   .showHelpAfterError();
 
 program
@@ -233,6 +256,68 @@ program
     await withContext(async (app) => {
       const presidency = app.get(PresidencyService);
       print({ current: await presidency.currentTerm(), terms: await presidency.terms() });
+    });
+  });
+
+program
+  .command('retention:purge')
+  .description('run the retention purge now (as the daily job does) and print what it deleted')
+  .action(async () => {
+    await withContext(async (app) => print(await app.get(RetentionService).purge(ctx)));
+  });
+
+program
+  .command('backup')
+  .description(
+    'write a backup of the database (and the generated JWT secret) to <file>; the service may keep running',
+  )
+  .argument('<file>')
+  .option('--no-secret', 'leave the JWT secret of DATA_DIR out (sessions and unsubscribe links then end)')
+  .action(async (file: string, o: { secret: boolean }) => {
+    const config = configOrExit();
+    const target = resolve(file);
+    const result = await withDatabase(config, (url) =>
+      backupDatabase(url, target, {
+        jwtSecret: o.secret && config.jwtSecretInDataDir ? config.jwtSecret : undefined,
+        requestId: ctx.requestId!,
+        progress: stderrLine,
+      }),
+    );
+    print({ file: target, ...result });
+  });
+
+program
+  .command('restore')
+  .description(
+    'restore a backup into this DATA_DIR (or DATABASE_URL), which must be empty; stop the service first',
+  )
+  .argument('<file>')
+  .option('--force', 'replace everything the database holds')
+  .action(async (file: string, o: { force?: boolean }) => {
+    const config = configOrExit();
+    const restored = await withDatabase(config, async (url, embedded) => {
+      if (embedded && !embedded.owned)
+        throw new Error('the service is running on this DATA_DIR: stop it before restoring');
+      return restoreDatabase(url, resolve(file), {
+        force: Boolean(o.force),
+        requestId: ctx.requestId!,
+        progress: stderrLine,
+      });
+    });
+    let secret = 'not in the backup';
+    if (restored.jwtSecret) {
+      if (config.jwtSecretInDataDir) {
+        storeJwtSecret(config.dataDir, restored.jwtSecret);
+        secret = 'restored into DATA_DIR';
+      } else secret = 'in the backup, not restored (JWT_SECRET is set)';
+    }
+    print({
+      restored: resolve(file),
+      createdAt: restored.createdAt,
+      tables: restored.tables,
+      rows: restored.rows,
+      migrations: restored.migrations.length,
+      jwtSecret: secret,
     });
   });
 

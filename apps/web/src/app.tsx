@@ -166,7 +166,11 @@ function Shell({ user, children }: { user: Me | null; children: React.ReactNode 
               .filter((r) => r.nav?.shows(user))
               .map((r) => (
                 <li key={r.path}>
-                  <NavLink to={r.path} end={r.path === '/'}>
+                  <NavLink
+                    to={r.path}
+                    // a menu entry whose path holds another entry's (/admin, /admin/retention) marks only its own
+                    end={r.path === '/' || routes.some((o) => o.nav && o.path.startsWith(`${r.path}/`))}
+                  >
                     {t(r.nav!.label)}
                   </NavLink>
                 </li>

@@ -88,6 +88,11 @@ export const routes: ScreenRoute[] = [
     screen: lazy(() => import('./screens/admin.js')),
     nav: { label: 'nav.admin', shows: staff },
   },
+  {
+    path: '/admin/retention',
+    screen: lazy(() => import('./screens/retention.js')),
+    nav: { label: 'nav.retention', shows: (u) => u.roles.includes('admin') },
+  },
 ];
 
 /**

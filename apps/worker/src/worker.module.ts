@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { FollowUpsWorkerModule } from './follow-ups/follow-ups-worker.module.js';
 import { TrainingWorkerModule } from './training/training-worker.module.js';
 import { DigestsWorkerModule } from './digests/digests-worker.module.js';
+import { RetentionWorkerModule } from './retention/retention-worker.module.js';
 
-/** BullMQ processors (reminders, escalations, digests, notices). A Nest application context: no HTTP. */
+/** BullMQ processors (reminders, escalations, digests, notices, the retention purge). A Nest application context: no HTTP. */
 @Module({
-  imports: [FollowUpsWorkerModule, TrainingWorkerModule, DigestsWorkerModule],
+  imports: [FollowUpsWorkerModule, TrainingWorkerModule, DigestsWorkerModule, RetentionWorkerModule],
 })
 export class WorkerModule {}

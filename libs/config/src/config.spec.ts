@@ -109,4 +109,33 @@ describe('loadConfig', () => {
     expect(a.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(a);
   });
+
+  it('reads RETENTION_*: unset keeps everything; a bad value stops the start with one line naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enlace-cfg-'));
+    expect(loadConfig({ DATA_DIR: dir }).retention).toEqual({ messages: {}, cases: {}, audit: undefined });
+    expect(
+      loadConfig({
+        DATA_DIR: dir,
+        RETENTION_MESSAGES: 'smuggling-trafficking:P3Y,consular-protection:P2Y',
+        RETENTION_CASES: 'P5Y',
+        RETENTION_AUDIT: 'P7Y',
+      }).retention,
+    ).toEqual({
+      messages: { 'smuggling-trafficking': 'P3Y', 'consular-protection': 'P2Y' },
+      cases: { 'smuggling-trafficking': 'P5Y', 'consular-protection': 'P5Y' },
+      audit: 'P7Y',
+    });
+    expect(() => loadConfig({ DATA_DIR: dir, RETENTION_CASES: 'five years' })).toThrow(
+      /^Invalid configuration: RETENTION_CASES must be an ISO 8601 duration/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, RETENTION_CASES: 'P5Y', RETENTION_AUDIT: 'P1Y' })).toThrow(
+      /^Invalid configuration: RETENTION_AUDIT must be at least as long/,
+    );
+  });
+
+  it('knows whether the JWT secret is the one kept in DATA_DIR (backups carry only that one)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enlace-cfg-'));
+    expect(loadConfig({ DATA_DIR: dir }).jwtSecretInDataDir).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir, JWT_SECRET: 'x'.repeat(40) }).jwtSecretInDataDir).toBe(false);
+  });
 });

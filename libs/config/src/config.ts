@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import { parseRedisUrl, queuePrefix, type RedisTarget } from './redis.js';
+import { parseRetention, type RetentionConfig } from './retention.js';
 
 /** Thrown when the environment is invalid: its message is the one line printed before the process exits. */
 export class ConfigError extends Error {}
@@ -85,6 +86,9 @@ const schema = z.object({
   MFA_REQUIRED: optional(z.enum(['none', 'officers', 'all'], 'must be one of none, officers, all')).default(
     'none',
   ),
+  RETENTION_MESSAGES: optional(z.string()),
+  RETENTION_CASES: optional(z.string()),
+  RETENTION_AUDIT: optional(z.string()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -112,6 +116,8 @@ export interface AppConfig {
   publicUrl: string;
   mailFrom: string;
   jwtSecret: string;
+  /** True when JWT_SECRET is unset and the secret is the one generated in DATA_DIR (backups carry it). */
+  jwtSecretInDataDir: boolean;
   adminEmail?: string;
   adminPassword?: string;
   role: Role;
@@ -131,6 +137,8 @@ export interface AppConfig {
    * own account and security settings: nobody, officers (of any network), or every account.
    */
   mfaRequired: 'none' | 'officers' | 'all';
+  /** RETENTION_*: what the daily purge deletes, and when (unset: nothing is purged). */
+  retention: RetentionConfig;
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -195,6 +203,15 @@ function loadOrCreateSecret(dataDir: string): string {
   return secret;
 }
 
+/** Replaces the secret kept in DATA_DIR (a restore brings back the backed-up deployment's secret). */
+export function storeJwtSecret(dataDir: string, secret: string): void {
+  if (secret.length < 32) throw new ConfigError('the JWT secret to store is shorter than 32 characters');
+  const file = join(dataDir, 'jwt-secret');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(`${file}.new`, secret + '\n', { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+}
+
 /** Validates the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -222,6 +239,8 @@ export function loadConfig(
   }
   const trustProxy = parseTrustProxy(v.TRUST_PROXY);
   const redis = v.REDIS_URL ? (parseRedisUrl(v.REDIS_URL) as RedisTarget) : undefined;
+  const retention = parseRetention(v);
+  if (typeof retention === 'string') throw new ConfigError(`Invalid configuration: ${retention}`);
   const dataDir = resolve(v.DATA_DIR);
   return {
     port: v.PORT,
@@ -237,6 +256,7 @@ export function loadConfig(
     publicUrl,
     mailFrom: v.MAIL_FROM,
     jwtSecret: v.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+    jwtSecretInDataDir: v.JWT_SECRET === undefined,
     adminEmail: v.ADMIN_EMAIL,
     adminPassword: v.ADMIN_PASSWORD,
     role: v.ROLE,
@@ -249,6 +269,7 @@ export function loadConfig(
     },
     missedMessageDelayMs: Duration.fromISO(v.MISSED_MESSAGE_DELAY).toMillis(),
     mfaRequired: v.MFA_REQUIRED,
+    retention,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',

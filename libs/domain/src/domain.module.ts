@@ -34,6 +34,7 @@ import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
 import { TrainingDomainModule } from './training/training.module.js';
 import { DigestsDomainModule } from './digests/digests.module.js';
 import { SheetsDomainModule } from './sheets/sheets.module.js';
+import { RetentionDomainModule } from './retention/retention.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -73,6 +74,7 @@ const providers = [
     TrainingDomainModule,
     DigestsDomainModule,
     SheetsDomainModule,
+    RetentionDomainModule,
   ],
   providers,
   exports: [
@@ -82,6 +84,7 @@ const providers = [
     TrainingDomainModule,
     DigestsDomainModule,
     SheetsDomainModule,
+    RetentionDomainModule,
   ],
 })
 export class DomainModule {}

@@ -33,3 +33,4 @@ export * from './follow-ups/index.js';
 export * from './training/index.js';
 export * from './digests/index.js';
 export * from './sheets/index.js';
+export * from './retention/index.js';

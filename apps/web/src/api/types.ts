@@ -121,6 +121,14 @@ export interface PresidencyTerm {
   endsOn: string;
 }
 
+/** GET /api/admin/retention (admins). Periods are ISO 8601 durations; null: kept. */
+export interface RetentionOverview {
+  networks: Array<{ network: NetworkSlug; messages: string | null; cases: string | null }>;
+  audit: string | null;
+  schedule: string;
+  lastPurge: { at: string; messages: number; cases: number; caseMessages: number; auditRows: number } | null;
+}
+
 export interface AdminUser extends Me {
   /** When the account was disabled (offboarding); null while it may sign in. */
   disabledAt: string | null;

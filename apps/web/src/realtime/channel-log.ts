@@ -64,6 +64,14 @@ export class ChannelLog {
     return this.ahead.size ? this.lastSeq : null;
   }
 
+  /**
+   * A sync answer from `cursor` starts this channel at `firstSeq`: the seqs between no longer exist on the server
+   * (the retention purge removed them), so they are not a gap to fetch.
+   */
+  skipAbsent(cursor: number, firstSeq: number): void {
+    if (this.lastSeq >= cursor && this.lastSeq < firstSeq - 1) this.lastSeq = firstSeq - 1;
+  }
+
   /** A change to a message we may hold (edit, delete, ack): applied in place, never added. */
   update(id: string, change: (m: Message) => Message): boolean {
     for (const [seq, m] of this.bySeq) {

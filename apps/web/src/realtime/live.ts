@@ -326,6 +326,11 @@ class Live {
       } catch {
         return; // offline again: the next connect catches up
       }
+      const first = new Map<string, number>();
+      for (const m of answer.messages)
+        first.set(m.channelId, Math.min(first.get(m.channelId) ?? m.seq, m.seq));
+      for (const [channelId, seq] of first)
+        this.logs.get(channelId)?.skipAbsent(current[channelId] ?? 0, seq);
       this.receive(answer.messages);
       if (answer.complete) return;
       current = { ...current };

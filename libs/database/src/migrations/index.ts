@@ -8,6 +8,7 @@ import { Digests1764370000700 } from './1764370000700-digests.js';
 import { CountrySheets1764370000850 } from './1764370000850-country-sheets.js';
 import { AccountSelfService1764370000900 } from './1764370000900-account-self-service.js';
 import { TwoFactor1764370000950 } from './1764370000950-two-factor.js';
+import { Retention1764370001050 } from './1764370001050-retention.js';
 
 /** Every migration, in order. The schema is versioned here; `synchronize` is never used. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CountrySheets1764370000850,
   AccountSelfService1764370000900,
   TwoFactor1764370000950,
+  Retention1764370001050,
 ];

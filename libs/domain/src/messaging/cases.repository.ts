@@ -133,7 +133,7 @@ export class CasesRepository {
     const rows = await this.dataSource.query(
       `${CASE_SELECT.replace(
         'FROM cases k',
-        `, c.last_seq AS "lastSeq", GREATEST(c.last_seq - COALESCE(r.seq, 0), 0) AS "unreadCount"
+        `, c.last_seq AS "lastSeq", GREATEST(c.last_seq - GREATEST(COALESCE(r.seq, 0), c.purged_seq), 0) AS "unreadCount"
            FROM cases k JOIN channels c ON c.id = k.channel_id
            LEFT JOIN read_cursors r ON r.channel_id = c.id AND r.user_id = $1`,
       )}

@@ -91,7 +91,7 @@ export class ChannelsRepository {
   async listReadable(networkId: string, scope: AccessScope): Promise<ChannelListItem[]> {
     const rows = await this.dataSource.query(
       `SELECT c.id, c.name, c.visibility, c.last_seq AS "lastSeq",
-              GREATEST(c.last_seq - COALESCE(r.seq, 0), 0) AS "unreadCount"
+              GREATEST(c.last_seq - GREATEST(COALESCE(r.seq, 0), c.purged_seq), 0) AS "unreadCount"
          FROM channels c
          LEFT JOIN read_cursors r ON r.channel_id = c.id AND r.user_id = $1
         WHERE c.network_id = $6 AND c.kind = 'channel' AND ${ChannelAccessPolicy.readableSql('c', 1)}
@@ -114,10 +114,11 @@ export class ChannelsRepository {
   async readableAmong(
     ids: string[],
     scope: AccessScope,
-  ): Promise<Array<{ id: string; caseId: string | null; lastSeq: number }>> {
+  ): Promise<Array<{ id: string; caseId: string | null; lastSeq: number; purgedSeq: number }>> {
     if (!ids.length) return [];
     return this.dataSource.query(
-      `SELECT c.id, c.case_id AS "caseId", c.last_seq::float8 AS "lastSeq" FROM channels c
+      `SELECT c.id, c.case_id AS "caseId", c.last_seq::float8 AS "lastSeq", c.purged_seq::float8 AS "purgedSeq"
+         FROM channels c
         WHERE c.id = ANY($6::uuid[]) AND ${ChannelAccessPolicy.readableSql('c', 1)}`,
       [...ChannelAccessPolicy.sqlParams(scope), ids],
     );

@@ -110,9 +110,11 @@ export class MessageReadingService {
     const ranges: SyncRange[] = [];
     let room = SYNC_PAGE;
     let complete = true;
-    for (const [id, seq] of entries) {
+    for (const [id, cursor] of entries) {
       const channel = readable.get(id);
-      const missing = channel ? channel.lastSeq - (seq as number) : 0;
+      // seqs at or below purged_seq were removed by the retention purge: the range starts after them
+      const seq = Math.max(cursor as number, channel?.purgedSeq ?? 0);
+      const missing = channel ? channel.lastSeq - seq : 0;
       if (missing <= 0) continue;
       if (room <= 0) {
         complete = false;
@@ -122,8 +124,8 @@ export class MessageReadingService {
       if (take < missing) complete = false;
       ranges.push({
         channelId: id,
-        fromSeq: (seq as number) + 1,
-        toSeq: (seq as number) + take,
+        fromSeq: seq + 1,
+        toSeq: seq + take,
         threadCaseId: channel!.caseId,
       });
       room -= take;
