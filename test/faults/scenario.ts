@@ -131,7 +131,7 @@ export async function expectChannelIntact(databaseUrl: string, channelId: string
   const rows = await storedMessages(databaseUrl, channelId);
   expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
   const byCmid = new Map<string, { id: string; seq: number }[]>();
-  for (const r of rows)
+  for (const r of rows.filter((x) => x.clientMessageId !== null))
     byCmid.set(r.clientMessageId, [...(byCmid.get(r.clientMessageId) ?? []), { id: r.id, seq: r.seq }]);
   expect([...byCmid.values()].filter((v) => v.length > 1)).toEqual([]);
   for (const c of clients)
