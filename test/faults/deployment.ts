@@ -31,6 +31,7 @@ export async function startWorkerProcess(
       JWT_SECRET: TEST_JWT_SECRET,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'enlace-faults-worker-')),
       LOG_LEVEL: 'info',
+      DATABASE_POOL_SIZE: '4',
       ...env,
     },
     WORKER_MAIN,
@@ -50,6 +51,8 @@ export async function startFaultDeployment(
   env: Record<string, string>,
   size: { apis: number; workers: number } = { apis: 3, workers: 2 },
 ): Promise<FaultDeployment> {
+  // a small pool per process: the machine's PostgreSQL is shared by every suite (and its max_connections with them)
+  env = { DATABASE_POOL_SIZE: '6', ...env };
   const apis: ServiceProcess[] = [];
   const workers: ServiceProcess[] = [];
   const all = () => [...apis, ...workers];

@@ -10,6 +10,7 @@ import { type FaultDeployment, startFaultDeployment } from './deployment.js';
 import {
   type Cast,
   castOf,
+  crossProcessDelivery,
   expectChannelIntact,
   followUpDueIn,
   followUpQueues,
@@ -163,18 +164,7 @@ describe('faults: kill -9 of an API process, Redis restarted, sockets dropped (3
     await traffic;
 
     // cross-process delivery: a message sent on A reaches a client on B (probing until it does)
-    const reader = onB[0];
-    let firstDelivery = 0;
-    for (let i = 0; !firstDelivery; i++) {
-      const probe = await onA[0].send(`probe ${i}`);
-      try {
-        await until(() => reader.live.has(probe.id), `probe ${i} on B`, 1000, 20);
-        firstDelivery = Date.now() - upAt;
-      } catch {
-        if (Date.now() - upAt > 15_000)
-          throw new Error('cross-process delivery did not resume after Redis restarted');
-      }
-    }
+    const firstDelivery = await crossProcessDelivery(onA[0], onB[0], upAt, 15_000);
     expect(firstDelivery).toBeLessThan(10_000);
     await until(async () => (await fetch(`${a}/api/health`)).status === 200, 'health 200 again', 15_000, 200);
 

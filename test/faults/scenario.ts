@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRedisClient, parseRedisUrl, queuePrefix, type RedisTarget } from '#config';
 import pg from 'pg';
 import { FOLLOW_UP_QUEUES } from '#queue';
 import { officer, type TestUser } from '../factories/users.js';
 import type { Http } from '../support/http.js';
 import type { TestSmtpServer } from '../support/smtp-server.js';
-import { queuesIdle, setPresidency, utcDay } from '../follow-ups/helpers.js';
+import { queuesIdle, setPresidency, until, utcDay } from '../follow-ups/helpers.js';
 import type { FaultClient } from './clients.js';
 
 export const ST = 'smuggling-trafficking';
@@ -80,17 +80,12 @@ export async function reminderSettled(
   await queuesIdle(queues, followUpId, timeoutMs);
 }
 
-/** The follow-up queues of a Redis deployment, for the test to see them drain. */
-export function followUpQueues(connection: RedisOptions | string): {
-  queues: Queue[];
-  close(): Promise<void>;
-} {
-  const redis =
-    typeof connection === 'string'
-      ? new Redis(connection, { maxRetriesPerRequest: null })
-      : new Redis({ ...connection, maxRetriesPerRequest: null });
+/** The follow-up queues of a Redis deployment (REDIS_URL in any of its forms), for the test to see them drain. */
+export function followUpQueues(redisUrl: string): { queues: Queue[]; close(): Promise<void> } {
+  const target = parseRedisUrl(redisUrl) as RedisTarget;
+  const redis = createRedisClient(target, { maxRetriesPerRequest: null });
   const queues = [FOLLOW_UP_QUEUES.reminders, FOLLOW_UP_QUEUES.emails].map(
-    (n) => new Queue(n, { connection: redis, prefix: 'enlace' }),
+    (n) => new Queue(n, { connection: redis as any, prefix: queuePrefix(target) }),
   );
   // the test's own view of the queues: quiet while the test has Redis down
   redis.on('error', () => undefined);
@@ -145,4 +140,26 @@ export async function expectChannelIntact(databaseUrl: string, channelId: string
     expect(c.seqs().map((s) => c.view.get(s)!.id)).toEqual(ids);
   }
   return rows;
+}
+
+/**
+ * Sends a probe from `sender` every second until one reaches `reader` (on another API process) live; resolves with
+ * the ms from `since` to that first delivery; fails after `limitMs`.
+ */
+export async function crossProcessDelivery(
+  sender: FaultClient,
+  reader: FaultClient,
+  since: number,
+  limitMs = 20_000,
+): Promise<number> {
+  for (let i = 0; ; i++) {
+    const probe = await sender.send(`probe ${i}`);
+    try {
+      await until(() => reader.live.has(probe.id), `probe ${i} across processes`, 1000, 20);
+      return Date.now() - since;
+    } catch {
+      if (Date.now() - since > limitMs)
+        throw new Error(`cross-process delivery did not resume within ${limitMs} ms`);
+    }
+  }
 }

@@ -338,3 +338,12 @@ export class PostgresServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A database on a PostgreSQL server of the suite's own (the long fault runs keep their connections off the machine's
+ * shared server): `drop` stops the server.
+ */
+export async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = await PostgresServer.start();
+  return { url: await server.createDatabase('enlace_faults'), drop: () => server.close() };
+}
