@@ -104,13 +104,15 @@ describe('faults: kill -9 of an API process, Redis restarted, sockets dropped (3
         if (++acked === Math.floor(CLIENTS * PER_CLIENT * 0.4)) killed = victim.stop('SIGKILL');
       }
     });
-    const progress = setInterval(
-      () =>
+    // said only when the sends stall (what a hang looks like from here)
+    let seen = -1;
+    const progress = setInterval(() => {
+      if (acked === seen)
         console.log(
-          `acked ${acked}, connected ${clients.filter((c) => c.socket.connected).length}, reconnects ${clients.reduce((n, c) => n + c.reconnects, 0)}, killed ${!!killed}`,
-        ),
-      5000,
-    );
+          `stalled at ${acked} acked: ${clients.filter((c) => c.socket.connected).length} connected, ${clients.reduce((n, c) => n + c.reconnects, 0)} reconnects, killed ${!!killed}`,
+        );
+      seen = acked;
+    }, 5000);
     await Promise.all(sends);
     clearInterval(progress);
     await killed;
@@ -123,6 +125,9 @@ describe('faults: kill -9 of an API process, Redis restarted, sockets dropped (3
       expect(survivors).toContain(c.url);
     }
     for (const c of stayed) expect(c.reconnects).toBe(0);
+    console.log(
+      `faults: kill -9 with ${onVictim.length} of ${CLIENTS} clients on the killed process; all moved`,
+    );
 
     // the cases: each stored once, each thread message once
     const caseIds = await caseLoad;
