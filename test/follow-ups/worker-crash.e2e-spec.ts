@@ -9,14 +9,7 @@ import { FOLLOW_UP_QUEUES } from '#queue';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, createTestDatabase, TEST_JWT_SECRET, TEST_REDIS_URL } from '../support/env.js';
 import { Http } from '../support/http.js';
-import {
-  freePort,
-  MAIN,
-  type ServiceProcess,
-  spawnService,
-  waitHealthy,
-  WORKER_MAIN,
-} from '../support/process.js';
+import { freePort, MAIN, spawnService, waitForOutput, waitHealthy, WORKER_MAIN } from '../support/process.js';
 import { TestSmtpServer } from '../support/smtp-server.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
 import {
@@ -33,31 +26,6 @@ jest.setTimeout(120_000);
 
 const NET = 'consular-protection';
 const OFFICERS_PER_COUNTRY = 10;
-
-/** Resolves when the process has written a line matching `pattern` (its start-up log). */
-function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${p.output()}`)),
-      timeoutMs,
-    );
-    const check = () => {
-      if (pattern.test(p.output())) {
-        clearTimeout(timer);
-        p.child.stdout?.off('data', check);
-        p.child.stderr?.off('data', check);
-        resolve();
-      }
-    };
-    p.child.stdout?.on('data', check);
-    p.child.stderr?.on('data', check);
-    void p.exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the process exited before ${pattern}:\n${p.output()}`));
-    });
-    check();
-  });
-}
 
 interface Deployment {
   /** The URL the officers' clients and the test talk to. */

@@ -83,3 +83,28 @@ export async function waitHealthy(p: ServiceProcess, timeoutMs = 30_000): Promis
   }
   throw new Error(`service not healthy after ${timeoutMs} ms:\n${p.output()}`);
 }
+
+/** Resolves when the process has written a line matching `pattern` (its start-up log). */
+export function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${p.output()}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (pattern.test(p.output())) {
+        clearTimeout(timer);
+        p.child.stdout?.off('data', check);
+        p.child.stderr?.off('data', check);
+        resolve();
+      }
+    };
+    p.child.stdout?.on('data', check);
+    p.child.stderr?.on('data', check);
+    void p.exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`the process exited before ${pattern}:\n${p.output()}`));
+    });
+    check();
+  });
+}

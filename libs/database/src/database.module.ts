@@ -40,7 +40,9 @@ export class DatabaseModule {
           synchronize: false,
           migrationsRun: false,
           migrations,
-          extra: { max: options.poolSize ?? 20, application_name: 'enlace' },
+          // connectionTimeoutMillis: while PostgreSQL is unreachable a request fails (503) within 15 s instead of
+          // waiting for a connection forever; the pool reconnects by itself once the server is back
+          extra: { max: options.poolSize ?? 20, application_name: 'enlace', connectionTimeoutMillis: 15_000 },
           logging: false,
         }),
       ],

@@ -53,4 +53,32 @@ describe('toHttpError (the one HTTP error mapping)', () => {
       expect.stringContaining('req-123'),
     );
   });
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After when PostgreSQL or Redis cannot be reached', () => {
+    const logger = { error: jest.fn(), warn: jest.fn() } as any;
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const shutdown = Object.assign(new Error('query failed'), {
+      driverError: { code: '57P01', message: 'terminating connection due to administrator command' },
+    });
+    const terminated = new Error('Connection terminated unexpectedly');
+    for (const e of [refused, shutdown, terminated]) {
+      expect(toHttpError(e, req(), logger)).toEqual({
+        status: 503,
+        retryAfter: 5,
+        body: {
+          error: {
+            code: 'SERVICE_UNAVAILABLE',
+            message: 'The service is unavailable right now; try again in a few seconds.',
+          },
+        },
+      });
+    }
+    expect(toHttpError(refused, req({ 'accept-language': 'es' }), logger).body.error.message).toBe(
+      'El servicio no está disponible en este momento.',
+    );
+    expect(logger.error).not.toHaveBeenCalled();
+    // a query's own fault stays a 500
+    const bad = Object.assign(new Error('query failed'), { driverError: { code: '42P01' } });
+    expect(toHttpError(bad, req(), logger).status).toBe(500);
+  });
 });

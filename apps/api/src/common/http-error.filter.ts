@@ -1,6 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, domainErrorBody, localizeError, pickLocale } from '#domain';
+import {
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  DEPENDENCY_UNAVAILABLE_MESSAGE,
+  isDependencyUnavailable,
+} from './dependency-errors.js';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -76,6 +81,22 @@ export function toHttpError(
     };
   }
   const requestId = String((req as any).id ?? '');
+  if (isDependencyUnavailable(exception)) {
+    // PostgreSQL or Redis is unreachable (a restart, a failover): the client tries again; the pools reconnect
+    logger.warn?.(
+      `a dependency is unavailable (correlation id ${requestId}): ${String((exception as any)?.message ?? exception)}`,
+    );
+    return {
+      status: 503,
+      retryAfter: DEPENDENCY_RETRY_AFTER_SECONDS,
+      body: {
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: localizeError('SERVICE_UNAVAILABLE', DEPENDENCY_UNAVAILABLE_MESSAGE, locale),
+        },
+      },
+    };
+  }
   logger.error(
     { err: exception, requestId, correlationId: requestId },
     `unhandled error (correlation id ${requestId})`,

@@ -11,6 +11,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import {
   ChannelAccess,
+  DomainError,
   DomainEvents,
   MessageChangesService,
   MessageReadingService,
@@ -28,6 +29,7 @@ import {
   unauthorized,
   type SocketState,
 } from './socket/socket-sessions.js';
+import { isDependencyUnavailable } from '../common/dependency-errors.js';
 import { WsAckExceptionFilter } from './socket/ws-ack-exception.filter.js';
 
 /**
@@ -58,7 +60,14 @@ export class MessagingGateway
     io.use((socket, next) => {
       this.sessions.authenticate(socket, RATE_BURST).then(
         () => next(),
-        (error: unknown) => next(handshakeRefusal(error)),
+        (error: unknown) => {
+          // PostgreSQL unreachable is no reason to send the user back to the login page: SERVICE_UNAVAILABLE, retried
+          const message = String((error as Error)?.message ?? error);
+          if (isDependencyUnavailable(error))
+            this.logger.warn(`handshake: a dependency is unavailable: ${message}`);
+          else if (!(error instanceof DomainError)) this.logger.warn(`handshake failed: ${message}`);
+          next(handshakeRefusal(error));
+        },
       );
     });
     guardRecovery(io.of('/'), (auth, session) => this.sessions.mayRecover(auth, session));

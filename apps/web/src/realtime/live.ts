@@ -107,6 +107,8 @@ class Live {
         this.stop();
         session.requireEnrolment();
       }
+      // the server could not check the token (its database is restarting): the token is fine, come back shortly
+      if (err.message === 'SERVICE_UNAVAILABLE') setTimeout(() => this.connect(), 3000);
     });
     // The API process is stopping: it closes this connection next, as a lost transport, and socket.io reconnects on
     // its own (through the load balancer, to another process); `afterConnect` then catches up and resends the outbox.

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import { Clock } from '#config';
+import { isDependencyUnavailable } from '../../common/dependency-errors.js';
 import {
   accessScope,
   AccountsRepository,
@@ -35,11 +36,20 @@ export interface SocketState {
 export const unauthorized = () =>
   Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED' } });
 
-/** The handshake's refusal: MFA_ENROLMENT_REQUIRED when that is why, else UNAUTHORIZED (nothing else is told). */
+/** The handshake could not be checked (PostgreSQL unreachable): the client tries again, its token still good. */
+export const unavailable = () =>
+  Object.assign(new Error('SERVICE_UNAVAILABLE'), { data: { code: 'SERVICE_UNAVAILABLE' } });
+
+/**
+ * The handshake's refusal: SERVICE_UNAVAILABLE when PostgreSQL could not be asked (the token may be fine: the client
+ * connects again), MFA_ENROLMENT_REQUIRED when that is why, else UNAUTHORIZED (nothing else is told).
+ */
 export const handshakeRefusal = (error: unknown) =>
-  (error as { code?: string })?.code === 'MFA_ENROLMENT_REQUIRED'
-    ? Object.assign(new Error('MFA_ENROLMENT_REQUIRED'), { data: { code: 'MFA_ENROLMENT_REQUIRED' } })
-    : unauthorized();
+  isDependencyUnavailable(error)
+    ? unavailable()
+    : (error as { code?: string })?.code === 'MFA_ENROLMENT_REQUIRED'
+      ? Object.assign(new Error('MFA_ENROLMENT_REQUIRED'), { data: { code: 'MFA_ENROLMENT_REQUIRED' } })
+      : unauthorized();
 
 /**
  * The live sockets of this process: who they are (authenticated at the handshake, re-read when access changes),
