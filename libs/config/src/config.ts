@@ -85,6 +85,13 @@ const schema = z.object({
   MFA_REQUIRED: optional(z.enum(['none', 'officers', 'all'], 'must be one of none, officers, all')).default(
     'none',
   ),
+  ATTACHMENT_MAX_BYTES: optional(
+    z
+      .string()
+      .regex(/^\d{1,10}$/, 'must be a whole number of bytes from 1024 to 1073741824 (1 GB)')
+      .transform(Number)
+      .refine((n) => n >= 1024 && n <= 1024 ** 3, 'must be a whole number of bytes from 1024 to 1073741824 (1 GB)'),
+  ).default(26_214_400),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -131,6 +138,8 @@ export interface AppConfig {
    * own account and security settings: nobody, officers (of any network), or every account.
    */
   mfaRequired: 'none' | 'officers' | 'all';
+  /** ATTACHMENT_MAX_BYTES: the largest attachment accepted (413 above). */
+  attachmentMaxBytes: number;
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -249,6 +258,7 @@ export function loadConfig(
     },
     missedMessageDelayMs: Duration.fromISO(v.MISSED_MESSAGE_DELAY).toMillis(),
     mfaRequired: v.MFA_REQUIRED,
+    attachmentMaxBytes: v.ATTACHMENT_MAX_BYTES,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',
