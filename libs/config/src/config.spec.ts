@@ -70,7 +70,10 @@ describe('loadConfig', () => {
       /^Invalid configuration: MISSED_MESSAGE_DELAY must be an ISO 8601/,
     ],
     [{ MISSED_MESSAGE_DELAY: 'PT0S' }, /^Invalid configuration: MISSED_MESSAGE_DELAY /],
-    [{ ATTACHMENT_MAX_BYTES: '25MB' }, /^Invalid configuration: ATTACHMENT_MAX_BYTES must be a whole number of bytes/],
+    [
+      { ATTACHMENT_MAX_BYTES: '25MB' },
+      /^Invalid configuration: ATTACHMENT_MAX_BYTES must be a whole number of bytes/,
+    ],
     [{ ATTACHMENT_MAX_BYTES: '10' }, /^Invalid configuration: ATTACHMENT_MAX_BYTES /],
     [{ ALLOWED_ORIGINS: 'https://a.org/path' }, /^Invalid configuration: ALLOWED_ORIGINS /],
     [

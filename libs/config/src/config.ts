@@ -90,7 +90,10 @@ const schema = z.object({
       .string()
       .regex(/^\d{1,10}$/, 'must be a whole number of bytes from 1024 to 1073741824 (1 GB)')
       .transform(Number)
-      .refine((n) => n >= 1024 && n <= 1024 ** 3, 'must be a whole number of bytes from 1024 to 1073741824 (1 GB)'),
+      .refine(
+        (n) => n >= 1024 && n <= 1024 ** 3,
+        'must be a whole number of bytes from 1024 to 1073741824 (1 GB)',
+      ),
   ).default(26_214_400),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),

@@ -27,6 +27,7 @@ import { FollowUpsDomainModule } from './follow-ups/follow-ups.module.js';
 import { TrainingDomainModule } from './training/training.module.js';
 import { DigestsDomainModule } from './digests/digests.module.js';
 import { SheetsDomainModule } from './sheets/sheets.module.js';
+import { AttachmentsDomainModule } from './attachments/attachments.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -59,6 +60,7 @@ const providers = [
     TrainingDomainModule,
     DigestsDomainModule,
     SheetsDomainModule,
+    AttachmentsDomainModule,
   ],
   providers,
   exports: [
@@ -68,6 +70,7 @@ const providers = [
     TrainingDomainModule,
     DigestsDomainModule,
     SheetsDomainModule,
+    AttachmentsDomainModule,
   ],
 })
 export class DomainModule {}

@@ -24,3 +24,4 @@ export * from './follow-ups/index.js';
 export * from './training/index.js';
 export * from './digests/index.js';
 export * from './sheets/index.js';
+export * from './attachments/index.js';

@@ -41,11 +41,15 @@ export class Attachments1764370000800 implements MigrationInterface {
         size bigint NOT NULL CHECK (size >= 0),
         sha256 char(64) NOT NULL,
         storage_key text,
+        -- the place among the message's attachments, in the order the author listed them
+        position smallint,
         created_at timestamptz NOT NULL DEFAULT now(),
         attached_at timestamptz,
         deleted_at timestamptz
       )`);
-    await q.query(`CREATE INDEX attachments_message ON attachments (message_id) WHERE message_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX attachments_message ON attachments (message_id) WHERE message_id IS NOT NULL`,
+    );
     await q.query(
       `CREATE INDEX attachments_unsent ON attachments (created_at) WHERE message_id IS NULL AND deleted_at IS NULL`,
     );
