@@ -82,6 +82,13 @@ export class PostgresAttachmentStore extends AttachmentStore {
     return Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_BYTES });
   }
 
+  /** The driver's pool (for binary results, which TypeORM's query does not ask for). */
+  private pool(): { query: (q: object) => Promise<{ rows: any[] }> } {
+    return (
+      this.dataSource.driver as unknown as { master: { query: (q: object) => Promise<{ rows: any[] }> } }
+    ).master;
+  }
+
   async delete(keys: string[]): Promise<void> {
     if (!keys.length) return;
     await this.dataSource.query(`DELETE FROM attachment_blobs WHERE id = ANY($1::uuid[])`, [keys]);
