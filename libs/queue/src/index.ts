@@ -5,3 +5,4 @@ export * from './follow-up-jobs.queue.js';
 export * from './training-jobs.js';
 export * from './training-jobs.queue.js';
 export * from './digest-jobs.js';
+export * from './attachment-jobs.js';
