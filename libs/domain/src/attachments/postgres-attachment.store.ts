@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AttachmentStore, type StoredBlob } from './attachment.ports.js';
 
 /** Bytes per `attachment_chunks` row. */
-export const CHUNK_BYTES = 64 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * The default `AttachmentStore`: blobs in PostgreSQL, one `bytea` row per 256 KB chunk. Writing inserts each chunk as
