@@ -5,7 +5,6 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -65,10 +64,9 @@ export class AttachmentsController {
    * The bytes, to whoever may read the message that carries them (an unsent upload: its uploader). Always a
    * download: `Content-Disposition: attachment`, `nosniff`, and a sandboxing CSP should it be opened anyway.
    */
-  @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'the file; `Content-Type` is the sniffed type, `Repr-Digest` its SHA-256',
-    schema: { type: 'string', format: 'binary' },
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiErrors(404)
   @Get('attachments/:id')
