@@ -1,3 +1,4 @@
+import { attachmentsEn } from './attachments.js';
 /** English texts. Every key exists in es.ts too (the type checks it); the glossary of DOMAIN.md applies. */
 import { sheetsEn } from './sheets.js';
 
@@ -160,21 +161,7 @@ export const en = {
     sendFailed: 'The message was not sent: {{message}}',
     caseLink: 'Case',
   },
-  attachments: {
-    attach: 'Attach',
-    hint: 'Attach files (or drop them here): PDF, images, text, CSV, Office; 25 MB at most',
-    dropHere: 'Drop the files to attach them',
-    pending: 'Files to send',
-    uploading: 'Uploading {{name}}: {{percent}}%',
-    ready: 'ready',
-    remove: 'Remove {{name}}',
-    list: 'Attached files',
-    download: 'Download {{name}}',
-    downloadShort: 'Download',
-    preview: 'Preview {{name}}',
-    previewShort: 'Preview',
-    noPdfViewer: 'This browser cannot show PDFs here; download the file instead.',
-  },
+  attachments: attachmentsEn,
   cases: {
     title: 'Cases',
     open: 'Open a case',

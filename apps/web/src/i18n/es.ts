@@ -1,3 +1,4 @@
+import { attachmentsEs } from './attachments.js';
 import type { Messages } from './en.js';
 import { sheetsEs } from './sheets.js';
 
@@ -164,21 +165,7 @@ export const es: Messages = {
     sendFailed: 'El mensaje no se envió: {{message}}',
     caseLink: 'Caso',
   },
-  attachments: {
-    attach: 'Adjuntar',
-    hint: 'Adjuntar archivos (o soltarlos aquí): PDF, imágenes, texto, CSV, Office; 25 MB como máximo',
-    dropHere: 'Suelte los archivos para adjuntarlos',
-    pending: 'Archivos por enviar',
-    uploading: 'Subiendo {{name}}: {{percent}} %',
-    ready: 'listo',
-    remove: 'Quitar {{name}}',
-    list: 'Archivos adjuntos',
-    download: 'Descargar {{name}}',
-    downloadShort: 'Descargar',
-    preview: 'Vista previa de {{name}}',
-    previewShort: 'Vista previa',
-    noPdfViewer: 'Este navegador no puede mostrar PDF aquí; descargue el archivo.',
-  },
+  attachments: attachmentsEs,
   cases: {
     title: 'Casos',
     open: 'Abrir un caso',
