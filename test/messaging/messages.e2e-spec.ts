@@ -185,6 +185,7 @@ describe('channels, messages and cases (REST and socket, one process)', () => {
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         editedAt: null,
         deleted: false,
+        attachments: [],
       });
     });
 

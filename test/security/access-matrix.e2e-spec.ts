@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import {
+  AttachmentAccessPolicy,
   AccountAccessPolicy,
   CaseAccessPolicy,
   ChannelAccessPolicy,
@@ -17,6 +18,7 @@ import { Http, type HttpResult } from '../support/http.js';
 import { createUser, login, loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { setPresidency, utcDay } from '../follow-ups/helpers.js';
 import { call, cid, connect, type ClientSocket } from '../messaging/support.js';
+import { multipart, PDF, upload } from '../attachments/support.js';
 
 jest.setTimeout(180_000);
 
@@ -61,6 +63,8 @@ interface Fixtures {
   channels: Record<ChannelKey, string>;
   cases: Record<CaseKey, { id: string; channelId: string }>;
   messages: Record<'general' | 'ack' | 'restDelete' | 'socketDelete' | 'involved', string>;
+  /** Files: sent in `general` and in the involved case's thread, and one the author uploaded but never sent. */
+  attachments: Record<'general' | 'involved' | 'unsent', string>;
   followUp: string;
   activity: string;
   victim: TestUser;
@@ -79,6 +83,7 @@ interface RestCell {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: (f: Fixtures, a: Actor) => string;
   body?: (f: Fixtures, a: Actor) => unknown;
+  headers?: () => Record<string, string>;
   /** The expected status for a signed-in actor (nobody gets 401 unless `public`). */
   expected: (a: Actor, f: Fixtures) => number;
   public?: boolean;
@@ -99,6 +104,7 @@ interface SocketCell {
 // ---- the rules, from the policies ------------------------------------------------------------------------------
 
 const channelPolicy = new ChannelAccessPolicy();
+const attachmentPolicy = new AttachmentAccessPolicy();
 const casePolicy = new CaseAccessPolicy();
 const accountPolicy = new AccountAccessPolicy();
 const queueBoardPolicy = new QueueBoardAccessPolicy();
@@ -487,6 +493,40 @@ const REST: RestCell[] = [
       expected: (a, f) => readOr404(readsChannel(a, f, k), 204),
     },
   ]),
+  // attachments: uploads by whoever may post there; downloads by the readers of the message (unsent: the uploader)
+  ...(
+    ['general', 'casesDefault', 'officers', 'private', 'involvedThread', 'networkThread'] as ChannelKey[]
+  ).map((k): RestCell => {
+    const form = multipart('matrix.pdf', 'application/pdf', PDF);
+    return {
+      action: `POST /api/channels/:${k}/attachments`,
+      method: 'POST',
+      path: (f) => `/api/channels/${f.channels[k]}/attachments`,
+      body: () => form.body.toString('latin1'),
+      headers: () => ({ 'content-type': form.contentType }),
+      expected: (a, f) => readOr404(attachmentPolicy.canUpload(p(a), channelFacts(f, k, a)), 201),
+    };
+  }),
+  ...(
+    [
+      ['general', 'general', true],
+      ['involved', 'involvedThread', true],
+      ['unsent', 'general', false],
+    ] as Array<['general' | 'involved' | 'unsent', ChannelKey, boolean]>
+  ).map(([key, channel, sent]): RestCell => ({
+    action: `GET /api/attachments/:${key}`,
+    method: 'GET',
+    path: (f) => `/api/attachments/${f.attachments[key]}`,
+    expected: (a, f) =>
+      attachmentPolicy.canDownload(p(a), {
+        channel: channelFacts(f, channel, a),
+        uploaderId: f.author.id,
+        sent,
+        gone: false,
+      })
+        ? 200
+        : 404,
+  })),
   {
     action: 'GET /api/channels/:private/members',
     method: 'GET',
@@ -887,6 +927,12 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
           ...extra,
         })
       ).body.id;
+    const attach = async (channelId: string, send: boolean) => {
+      const up = await upload(app.url, gt.token, channelId, 'matrix.pdf', 'application/pdf', PDF);
+      expect(up.status).toBe(201);
+      if (send) await post(channelId, { attachmentIds: [up.body.id] });
+      return up.body.id as string;
+    };
     const followUp = await users.ppt.http.post(`/api/networks/${ST}/follow-ups`, {
       title: 'Matriz',
       dueAt: tomorrow(),
@@ -923,6 +969,11 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
         restDelete: await post(general),
         socketDelete: await post(general),
         involved: await post(involved.channelId),
+      },
+      attachments: {
+        general: await attach(general, true),
+        involved: await attach(involved.channelId, true),
+        unsent: await attach(general, false),
       },
       followUp: followUp.body.id,
       activity: activity.body.id,
@@ -968,7 +1019,12 @@ describe('the access matrix (role × resource × action, REST and socket), deriv
       for (const role of ROLES) {
         const a = actors[role];
         const expected = !a.user && !cell.public ? 401 : cell.expected(a, fixtures);
-        const res = await a.http.request(cell.method, cell.path(fixtures, a), cell.body?.(fixtures, a));
+        const res = await a.http.request(
+          cell.method,
+          cell.path(fixtures, a),
+          cell.body?.(fixtures, a),
+          cell.headers?.(),
+        );
         cells++;
         const checked = res.status < 300 && cell.check && a.user ? cell.check(res, a, fixtures) : true;
         if (res.status !== expected || !checked)

@@ -18,10 +18,18 @@ import { FollowUpsApiModule } from './follow-ups/follow-ups-api.module.js';
 import { TrainingApiModule } from './training/training-api.module.js';
 import { DigestsApiModule } from './digests/digests-api.module.js';
 import { SheetsApiModule } from './sheets/sheets-api.module.js';
+import { AttachmentsApiModule } from './attachments/attachments-api.module.js';
 
 /** HTTP and socket.io entry points: thin, they validate, authorise and call a domain service. */
 @Module({
-  imports: [MessagingApiModule, FollowUpsApiModule, TrainingApiModule, DigestsApiModule, SheetsApiModule],
+  imports: [
+    MessagingApiModule,
+    FollowUpsApiModule,
+    TrainingApiModule,
+    DigestsApiModule,
+    SheetsApiModule,
+    AttachmentsApiModule,
+  ],
   controllers: [
     AuthController,
     MfaController,

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     expect(c.accessTokenTtlSeconds).toBeLessThanOrEqual(900);
     expect(c.missedMessageDelayMs).toBe(120_000);
     expect(loadConfig({ ...base, MISSED_MESSAGE_DELAY: 'PT1M30S' }).missedMessageDelayMs).toBe(90_000);
+    expect(c.attachmentMaxBytes).toBe(26_214_400);
+    expect(loadConfig({ ...base, ATTACHMENT_MAX_BYTES: '1048576' }).attachmentMaxBytes).toBe(1_048_576);
   });
 
   it('reads MFA_REQUIRED (default none)', () => {
@@ -68,6 +70,11 @@ describe('loadConfig', () => {
       /^Invalid configuration: MISSED_MESSAGE_DELAY must be an ISO 8601/,
     ],
     [{ MISSED_MESSAGE_DELAY: 'PT0S' }, /^Invalid configuration: MISSED_MESSAGE_DELAY /],
+    [
+      { ATTACHMENT_MAX_BYTES: '25MB' },
+      /^Invalid configuration: ATTACHMENT_MAX_BYTES must be a whole number of bytes/,
+    ],
+    [{ ATTACHMENT_MAX_BYTES: '10' }, /^Invalid configuration: ATTACHMENT_MAX_BYTES /],
     [{ ALLOWED_ORIGINS: 'https://a.org/path' }, /^Invalid configuration: ALLOWED_ORIGINS /],
     [
       { MESSAGE_RATE_LIMIT: '60 per second' },

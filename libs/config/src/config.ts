@@ -89,6 +89,16 @@ const schema = z.object({
   RETENTION_MESSAGES: optional(z.string()),
   RETENTION_CASES: optional(z.string()),
   RETENTION_AUDIT: optional(z.string()),
+  ATTACHMENT_MAX_BYTES: optional(
+    z
+      .string()
+      .regex(/^\d{1,10}$/, 'must be a whole number of bytes from 1024 to 1073741824 (1 GB)')
+      .transform(Number)
+      .refine(
+        (n) => n >= 1024 && n <= 1024 ** 3,
+        'must be a whole number of bytes from 1024 to 1073741824 (1 GB)',
+      ),
+  ).default(26_214_400),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
   ).default('info'),
@@ -139,6 +149,8 @@ export interface AppConfig {
   mfaRequired: 'none' | 'officers' | 'all';
   /** RETENTION_*: what the daily purge deletes, and when (unset: nothing is purged). */
   retention: RetentionConfig;
+  /** ATTACHMENT_MAX_BYTES: the largest attachment accepted (413 above). */
+  attachmentMaxBytes: number;
   /** Access tokens live at most 15 minutes. */
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -270,6 +282,7 @@ export function loadConfig(
     missedMessageDelayMs: Duration.fromISO(v.MISSED_MESSAGE_DELAY).toMillis(),
     mfaRequired: v.MFA_REQUIRED,
     retention,
+    attachmentMaxBytes: v.ATTACHMENT_MAX_BYTES,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     profile: v.DATABASE_URL ? 'services' : 'embedded',

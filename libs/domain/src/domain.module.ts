@@ -35,6 +35,7 @@ import { TrainingDomainModule } from './training/training.module.js';
 import { DigestsDomainModule } from './digests/digests.module.js';
 import { SheetsDomainModule } from './sheets/sheets.module.js';
 import { RetentionDomainModule } from './retention/retention.module.js';
+import { AttachmentsDomainModule } from './attachments/attachments.module.js';
 
 const providers = [
   AccountAccessPolicy,
@@ -75,6 +76,7 @@ const providers = [
     DigestsDomainModule,
     SheetsDomainModule,
     RetentionDomainModule,
+    AttachmentsDomainModule,
   ],
   providers,
   exports: [
@@ -85,6 +87,7 @@ const providers = [
     DigestsDomainModule,
     SheetsDomainModule,
     RetentionDomainModule,
+    AttachmentsDomainModule,
   ],
 })
 export class DomainModule {}

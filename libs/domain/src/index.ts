@@ -34,3 +34,4 @@ export * from './training/index.js';
 export * from './digests/index.js';
 export * from './sheets/index.js';
 export * from './retention/index.js';
+export * from './attachments/index.js';

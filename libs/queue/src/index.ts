@@ -6,3 +6,4 @@ export * from './training-jobs.js';
 export * from './training-jobs.queue.js';
 export * from './digest-jobs.js';
 export * from './retention-jobs.js';
+export * from './attachment-jobs.js';

@@ -47,6 +47,7 @@ const ERROR_DESCRIPTIONS = {
   404: 'not found, or not visible to the caller',
   409: 'conflicts with the current state',
   413: 'too large',
+  415: 'unsupported media type: the file is not of an accepted type, or its bytes are not what its name says',
   429: 'rate limited: see Retry-After',
 } as const;
 

@@ -23,16 +23,18 @@ export function webClientDir(): string | undefined {
 
 /**
  * The content security policy of the client's pages: scripts, styles and connections to this origin only (the
- * socket.io websocket included), no frames, no plugins. Case information is shown here; injected code must not run.
+ * socket.io websocket included), no frames. Case information is shown here; injected code must not run. Previews of
+ * attachments are `blob:` URLs the page made from bytes it fetched with the session's token (images in `<img>`, PDFs
+ * in `<object>`, whose viewer is the browser's own): only those, never another origin's.
  */
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "connect-src 'self'",
   "font-src 'self'",
-  "object-src 'none'",
+  'object-src blob:',
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

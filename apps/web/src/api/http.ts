@@ -71,6 +71,8 @@ export const api = {
   put: <T>(path: string, body: unknown) => json<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, body),
   delete: <T>(path: string) => json<T>('DELETE', path),
+  /** The raw answer of a GET (a file), with the caller's token. */
+  fetch: (path: string) => request('GET', path),
   /** A file (CSV) with the caller's token, handed to the browser as a download. */
   async download(path: string, filename: string): Promise<void> {
     const res = await request('GET', path);

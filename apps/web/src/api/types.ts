@@ -35,6 +35,14 @@ export interface Person {
   country: string | null;
 }
 
+/** A file a message carries; its bytes are at `GET /api/attachments/:id` (with the session's token). */
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
 export interface Message {
   id: string;
   channelId: string;
@@ -48,6 +56,7 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deleted: boolean;
+  attachments?: AttachmentRef[];
 }
 
 export type CaseStatus = 'open' | 'awaiting-response' | 'resolved' | 'closed';

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError } from '../api/http.js';
@@ -8,6 +8,8 @@ import type { Message, Person } from '../api/types.js';
 import { useFormat } from '../format.js';
 import { useLive, useLiveEvent } from '../hooks.js';
 import { live } from '../realtime/live.js';
+import { MessageAttachments } from './attachments.js';
+import { Composer } from './composer.js';
 import { ErrorNote, Field, Loading } from './ui.js';
 
 /**
@@ -147,6 +149,11 @@ function MessageList({
             ) : (
               <div className="msg pending">
                 <p className="body">{pending[row.index - messages.length].body}</p>
+                {pending[row.index - messages.length].attachments?.map((a) => (
+                  <small key={a.id} className="muted">
+                    📎 {a.name}{' '}
+                  </small>
+                ))}
                 <small className="muted">{t('channel.sending')}</small>
               </div>
             )}
@@ -281,6 +288,7 @@ function MessageItem({ message: m, caseThread }: { message: Message; caseThread:
       ) : (
         <Body text={m.body} />
       )}
+      {m.attachments?.length ? <MessageAttachments attachments={m.attachments} /> : null}
       <div className="actions">
         {mine && !editing && m.author && (
           <>
@@ -327,65 +335,5 @@ function Typing({ channelId }: { channelId: string }) {
     <p className="typing muted" aria-live="polite">
       {names.length ? t('channel.typing', { count: names.length, names: names.join(', ') }) : ''}
     </p>
-  );
-}
-
-function Composer({ channelId }: { channelId: string }) {
-  const { t } = useTranslation();
-  const [body, setBody] = useState('');
-  const [urgent, setUrgent] = useState(false);
-  const [requestAck, setRequestAck] = useState(false);
-
-  const send = () => {
-    const text = body.trim();
-    if (!text) return;
-    live.send({ channelId, body: text, priority: urgent ? 'urgent' : 'normal', requestAck });
-    setBody('');
-    setUrgent(false);
-    setRequestAck(false);
-  };
-  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
-      e.preventDefault();
-      send();
-    }
-  };
-  return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <Field label={t('channel.compose')} hint={t('channel.composeHint')}>
-        {(id) => (
-          <textarea
-            id={id}
-            rows={2}
-            maxLength={10_000}
-            value={body}
-            onKeyDown={onKey}
-            onChange={(e) => {
-              setBody(e.target.value);
-              live.sendTyping(channelId);
-            }}
-          />
-        )}
-      </Field>
-      <div className="composer-tools">
-        <label>
-          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />{' '}
-          {t('channel.urgent')}
-        </label>
-        <label>
-          <input type="checkbox" checked={requestAck} onChange={(e) => setRequestAck(e.target.checked)} />{' '}
-          {t('channel.requestAck')}
-        </label>
-        <button type="submit" className="primary">
-          {t('channel.send')}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,5 +1,5 @@
 import { enAccount } from './account.en.js';
-
+import { attachmentsEn } from './attachments.js';
 /** English texts. Every key exists in es.ts too (the type checks it); the glossary of DOMAIN.md applies. */
 import { sheetsEn } from './sheets.js';
 
@@ -163,6 +163,7 @@ export const en = {
     sendFailed: 'The message was not sent: {{message}}',
     caseLink: 'Case',
   },
+  attachments: attachmentsEn,
   cases: {
     title: 'Cases',
     open: 'Open a case',

@@ -1,3 +1,4 @@
+import { attachmentsEs } from './attachments.js';
 import type { Messages } from './en.js';
 import { sheetsEs } from './sheets.js';
 import { esAccount } from './account.es.js';
@@ -166,6 +167,7 @@ export const es: Messages = {
     sendFailed: 'El mensaje no se envió: {{message}}',
     caseLink: 'Caso',
   },
+  attachments: attachmentsEs,
   cases: {
     title: 'Casos',
     open: 'Abrir un caso',

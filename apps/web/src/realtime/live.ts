@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, newId, qs } from '../api/http.js';
 import { session } from '../api/session.js';
-import type { Channel, Message, Person } from '../api/types.js';
+import type { AttachmentRef, Channel, Message, Person } from '../api/types.js';
 import { Activity } from './activity.js';
 import { ChannelLog } from './channel-log.js';
 
@@ -14,6 +14,8 @@ export interface Pending {
   priority: 'normal' | 'urgent';
   requestAck: boolean;
   caseId?: string;
+  /** Files uploaded first (POST /channels/:id/attachments), shown with the pending message. */
+  attachments?: AttachmentRef[];
 }
 
 export interface Mention {
@@ -360,6 +362,7 @@ class Live {
         priority: p.priority,
         requestAck: p.requestAck,
         ...(p.caseId ? { caseId: p.caseId } : {}),
+        ...(p.attachments?.length ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
       });
       this.receive([m]);
     } catch (e) {

@@ -5,6 +5,7 @@ import { CasesChannelOfficersOnly1764370000100 } from './1764370000100-cases-cha
 import { LoginThrottleAndRotations1764370000101 } from './1764370000101-login-throttle-and-rotations.js';
 import { Training1764370000600 } from './1764370000600-training.js';
 import { Digests1764370000700 } from './1764370000700-digests.js';
+import { Attachments1764370000800 } from './1764370000800-attachments.js';
 import { CountrySheets1764370000850 } from './1764370000850-country-sheets.js';
 import { AccountSelfService1764370000900 } from './1764370000900-account-self-service.js';
 import { TwoFactor1764370000950 } from './1764370000950-two-factor.js';
@@ -19,6 +20,7 @@ export const migrations = [
   LoginThrottleAndRotations1764370000101,
   Training1764370000600,
   Digests1764370000700,
+  Attachments1764370000800,
   CountrySheets1764370000850,
   AccountSelfService1764370000900,
   TwoFactor1764370000950,

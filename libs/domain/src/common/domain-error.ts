@@ -18,7 +18,7 @@ export interface ErrorDetail {
   es: string;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
 
 export class DomainError extends Error {
   /** The Spanish text of `message`. */
@@ -80,6 +80,7 @@ const THINGS = {
   'country sheet': { en: 'country sheet', es: 'la ficha de país' },
   passkey: { en: 'passkey', es: 'la llave de acceso' },
   session: { en: 'session', es: 'la sesión' },
+  attachment: { en: 'attachment', es: 'el archivo adjunto' },
 } as const;
 export type NotFoundThing = keyof typeof THINGS;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../accounts/principal.js';
 import { NotFound } from '../common/domain-error.js';
-import { ChannelAccessPolicy } from './channel-access.policy.js';
+import { ChannelAccessPolicy, type ChannelAccessFacts } from './channel-access.policy.js';
 import { ChannelsRepository, type ChannelRecord } from './channels.repository.js';
 import { isUuid } from './message-rules.js';
 
@@ -17,14 +17,19 @@ export class ChannelAccess {
   ) {}
 
   canRead(p: Principal, c: ChannelRecord): boolean {
-    return this.policy.canRead(p, {
+    return this.policy.canRead(p, ChannelAccess.facts(c));
+  }
+
+  /** What the access rules need to know about a loaded channel (loaded for the caller: `isMember` is theirs). */
+  static facts(c: ChannelRecord): ChannelAccessFacts {
+    return {
       networkId: c.networkId,
       visibility: c.visibility,
       kind: c.kind,
       isMember: c.isMember,
       caseHandling: c.caseHandling,
       caseCountries: c.caseCountries,
-    });
+    };
   }
 
   /** The channel when the caller may read it; null when it is unknown or unreadable. */

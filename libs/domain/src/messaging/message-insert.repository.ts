@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChannelAccessPolicy, type AccessScope } from './channel-access.policy.js';
+import type { AttachmentRef } from './message.view.js';
 
 export interface NewMessage {
   channelId: string;
@@ -32,6 +33,43 @@ interface Pending {
   audit: AuditInfo;
   resolve: (stored: StoredMessage | null) => void;
   reject: (error: unknown) => void;
+}
+
+/** The single-message statement (see `insertOne`); `$1`–`$5` are the caller's access scope. */
+const INSERT_ONE = `WITH c AS (
+         UPDATE channels c SET last_seq = c.last_seq + 1
+          WHERE c.id = $6 AND ${ChannelAccessPolicy.readableSql('c', 1)}
+            AND (c.kind = 'channel' OR NOT EXISTS (SELECT 1 FROM cases k WHERE k.id = c.case_id AND k.status = 'closed'))
+          RETURNING c.id, c.last_seq, c.case_id, c.network_id, c.kind
+       ), m AS (
+         INSERT INTO messages (channel_id, seq, author_id, case_id, body, priority, request_ack, client_message_id, created_at)
+         SELECT c.id, c.last_seq, $1, COALESCE(c.case_id, $7::uuid), $8, $9, $10, $11, $12 FROM c
+         RETURNING id, seq, case_id, created_at
+       ), r AS (
+         INSERT INTO read_cursors (user_id, channel_id, seq, updated_at) SELECT $1, c.id, c.last_seq, $12 FROM c
+         ON CONFLICT (user_id, channel_id)
+         DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at
+       ), a AS (
+         INSERT INTO audit_log (actor_id, action, target_type, target_id, ip, request_id, details, at)
+         SELECT $1, 'case.message.posted', 'case', c.case_id::text, $13, $14,
+                jsonb_build_object('messageId', m.id, 'channelId', c.id, 'seq', m.seq), $12
+           FROM c, m WHERE c.kind = 'case'
+       )
+       SELECT m.id, m.seq, m.case_id AS "caseId", m.created_at AS "createdAt", c.network_id AS "networkId" FROM m, c`;
+
+function insertParams(input: NewMessage, scope: AccessScope, audit: AuditInfo): unknown[] {
+  return [
+    ...ChannelAccessPolicy.sqlParams(scope),
+    input.channelId,
+    input.caseId,
+    input.body,
+    input.priority,
+    input.requestAck,
+    input.clientMessageId,
+    input.at,
+    audit.ip,
+    audit.requestId,
+  ];
 }
 
 /** Messages for one channel stored in one statement at most (the channel's row lock and the commit are shared). */
@@ -173,43 +211,45 @@ export class MessageInsertRepository {
     scope: AccessScope,
     audit: AuditInfo,
   ): Promise<StoredMessage | null> {
-    const rows = await this.prepared(
-      'enlace_message_insert',
-      `WITH c AS (
-         UPDATE channels c SET last_seq = c.last_seq + 1
-          WHERE c.id = $6 AND ${ChannelAccessPolicy.readableSql('c', 1)}
-            AND (c.kind = 'channel' OR NOT EXISTS (SELECT 1 FROM cases k WHERE k.id = c.case_id AND k.status = 'closed'))
-          RETURNING c.id, c.last_seq, c.case_id, c.network_id, c.kind
-       ), m AS (
-         INSERT INTO messages (channel_id, seq, author_id, case_id, body, priority, request_ack, client_message_id, created_at)
-         SELECT c.id, c.last_seq, $1, COALESCE(c.case_id, $7::uuid), $8, $9, $10, $11, $12 FROM c
-         RETURNING id, seq, case_id, created_at
-       ), r AS (
-         INSERT INTO read_cursors (user_id, channel_id, seq, updated_at) SELECT $1, c.id, c.last_seq, $12 FROM c
-         ON CONFLICT (user_id, channel_id)
-         DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at
-       ), a AS (
-         INSERT INTO audit_log (actor_id, action, target_type, target_id, ip, request_id, details, at)
-         SELECT $1, 'case.message.posted', 'case', c.case_id::text, $13, $14,
-                jsonb_build_object('messageId', m.id, 'channelId', c.id, 'seq', m.seq), $12
-           FROM c, m WHERE c.kind = 'case'
-       )
-       SELECT m.id, m.seq, m.case_id AS "caseId", m.created_at AS "createdAt", c.network_id AS "networkId" FROM m, c`,
-      [
-        ...ChannelAccessPolicy.sqlParams(scope),
-        input.channelId,
-        input.caseId,
-        input.body,
-        input.priority,
-        input.requestAck,
-        input.clientMessageId,
-        input.at,
-        audit.ip,
-        audit.requestId,
-      ],
-    );
+    const rows = await this.prepared('enlace_message_insert', INSERT_ONE, insertParams(input, scope, audit));
     const r = rows[0];
     return r ? { ...r, seq: Number(r.seq) } : null;
+  }
+
+  /**
+   * A message that carries files: in one transaction, the author's unsent uploads to this channel are locked, the
+   * message is stored as `insertOne` does, and the uploads are linked to it in the listed order. 'unavailable' when
+   * one of them is not such an upload (someone else's, another channel's, already sent, given up); null as `insertOne`.
+   */
+  async insertWithAttachments(
+    input: NewMessage,
+    scope: AccessScope,
+    audit: AuditInfo,
+    attachmentIds: string[],
+  ): Promise<(StoredMessage & { attachments: AttachmentRef[] }) | null | 'unavailable'> {
+    return this.dataSource.transaction(async (m) => {
+      const claimable = await m.query(
+        `SELECT id FROM attachments
+          WHERE id = ANY($1::uuid[]) AND channel_id = $2 AND uploader_id = $3
+            AND message_id IS NULL AND deleted_at IS NULL AND storage_key IS NOT NULL
+          FOR UPDATE`,
+        [attachmentIds, input.channelId, input.authorId],
+      );
+      if (claimable.length !== attachmentIds.length) return 'unavailable';
+      const [stored] = await m.query(INSERT_ONE, insertParams(input, scope, audit));
+      if (!stored) return null;
+      const [linked] = await m.query(
+        `UPDATE attachments a SET message_id = $1, attached_at = $2, position = l.ord
+           FROM unnest($3::uuid[]) WITH ORDINALITY AS l(id, ord)
+          WHERE a.id = l.id
+          RETURNING a.id, a.name, a.size, a.content_type AS "contentType", l.ord`,
+        [stored.id, input.at, attachmentIds],
+      );
+      const attachments = (linked as Array<AttachmentRef & { ord: string }>)
+        .sort((x, y) => Number(x.ord) - Number(y.ord))
+        .map((a) => ({ id: a.id, name: a.name, size: Number(a.size), contentType: a.contentType }));
+      return { ...stored, seq: Number(stored.seq), attachments };
+    });
   }
 
   /**

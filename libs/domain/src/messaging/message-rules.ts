@@ -10,7 +10,11 @@ export interface SendInput {
   caseId?: unknown;
   priority?: unknown;
   requestAck?: unknown;
+  attachmentIds?: unknown;
 }
+
+/** At most this many files in one message. */
+export const MAX_ATTACHMENTS = 10;
 
 export interface ValidSend {
   body: string;
@@ -18,6 +22,8 @@ export interface ValidSend {
   caseId: string | null;
   priority: 'normal' | 'urgent';
   requestAck: boolean;
+  /** The author's own unsent uploads to this channel, in the order they are shown. */
+  attachmentIds: string[];
 }
 
 /** Characters as people count them (code points), so 10,000 emoji are 10,000 characters. */
@@ -66,6 +72,18 @@ export function validateSend(input: SendInput): ValidSend {
     details.push({ field: 'priority', message: 'must be normal or urgent', es: 'debe ser normal o urgent' });
   if (input.requestAck !== undefined && typeof input.requestAck !== 'boolean')
     details.push({ field: 'requestAck', message: 'must be true or false', es: 'debe ser true o false' });
+  const ids = input.attachmentIds ?? [];
+  if (
+    !Array.isArray(ids) ||
+    ids.length > MAX_ATTACHMENTS ||
+    !ids.every((id) => typeof id === 'string' && UUID.test(id)) ||
+    new Set(ids).size !== ids.length
+  )
+    details.push({
+      field: 'attachmentIds',
+      message: `must list at most ${MAX_ATTACHMENTS} different attachment ids`,
+      es: `debe indicar como máximo ${MAX_ATTACHMENTS} identificadores de adjunto distintos`,
+    });
   if (details.length) throw new ValidationFailed(details);
   return {
     body: input.body as string,
@@ -73,6 +91,7 @@ export function validateSend(input: SendInput): ValidSend {
     caseId: (input.caseId as string | undefined) ?? null,
     priority: (input.priority as 'normal' | 'urgent' | undefined) ?? 'normal',
     requestAck: (input.requestAck as boolean | undefined) ?? false,
+    attachmentIds: (ids as string[]).map((id) => id.toLowerCase()),
   };
 }
 

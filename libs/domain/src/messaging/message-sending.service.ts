@@ -10,8 +10,8 @@ import { accessScope, type AccessScope } from './channel-access.policy.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { CasesRepository } from './cases.repository.js';
 import { isUuid, validateSend, type SendInput } from './message-rules.js';
-import { messageView, type MessageView } from './message.view.js';
-import { MessageInsertRepository } from './message-insert.repository.js';
+import { messageView, type AttachmentRef, type MessageView } from './message.view.js';
+import { MessageInsertRepository, type StoredMessage } from './message-insert.repository.js';
 import { isDuplicateClientId, MessagesRepository } from './messages.repository.js';
 import { MentionsService } from './mentions.service.js';
 
@@ -53,15 +53,23 @@ export class MessageSendingService {
     const valid = validateSend(input);
     if (valid.caseId) await this.assertCaseLinkable(p, channelId, valid.caseId);
     const s = scope ?? accessScope(p);
-    let stored;
+    const row = { channelId, authorId: p.id, ...valid, at: this.clock.now() };
+    const audit = { ip: ctx.ip ?? null, requestId: ctx.requestId ?? null };
+    let stored: (StoredMessage & { attachments?: AttachmentRef[] }) | null | 'unavailable';
     try {
-      stored = await this.inserts.insert({ channelId, authorId: p.id, ...valid, at: this.clock.now() }, s, {
-        ip: ctx.ip ?? null,
-        requestId: ctx.requestId ?? null,
-      });
+      stored = valid.attachmentIds.length
+        ? await this.inserts.insertWithAttachments(row, s, audit, valid.attachmentIds)
+        : await this.inserts.insert(row, s, audit);
     } catch (error) {
       if (isDuplicateClientId(error)) return this.repeated(p, channelId, valid.clientMessageId);
       throw error;
+    }
+    if (stored === 'unavailable') {
+      await this.access.readable(p, channelId);
+      throw invalid('attachmentIds', {
+        en: 'must be your own files uploaded to this channel and not yet sent',
+        es: 'deben ser archivos suyos, subidos a este canal y aún no enviados',
+      });
     }
     if (!stored) throw await this.whyNotStored(p, channelId);
     const message: MessageView = {
@@ -77,6 +85,7 @@ export class MessageSendingService {
       createdAt: new Date(stored.createdAt).toISOString(),
       editedAt: null,
       deleted: false,
+      attachments: stored.attachments ?? [],
     };
     this.events.publish('message.created', { message });
     if (valid.body.includes('@')) {

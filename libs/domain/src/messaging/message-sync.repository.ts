@@ -66,7 +66,12 @@ export class MessageSyncRepository {
              CASE WHEN m.deleted_at IS NULL THEN m.body ELSE '' END AS body,
              m.priority, m.request_ack AS "requestAck", m.client_message_id AS "clientMessageId",
              ${iso('m.created_at')} AS "createdAt", ${iso('m.edited_at')} AS "editedAt",
-             m.deleted_at IS NOT NULL AS deleted) v
+             m.deleted_at IS NOT NULL AS deleted,
+             CASE WHEN m.deleted_at IS NULL THEN COALESCE((
+               SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'size', a.size,
+                                                 'contentType', a.content_type) ORDER BY a.position)
+                 FROM attachments a WHERE a.message_id = m.id AND a.deleted_at IS NULL), '[]'::json)
+             ELSE '[]'::json END AS attachments) v
           WHERE m.before < $7
           GROUP BY m.ord, m.channel_id ORDER BY m.ord`,
         [

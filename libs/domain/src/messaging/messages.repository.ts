@@ -125,6 +125,11 @@ export class MessagesRepository {
       ]);
     } else {
       await manager.query(`UPDATE messages SET body = '', deleted_at = $2 WHERE id = $1`, [id, change.at]);
+      // Its files go with it: unreachable from this commit on; AttachmentsService then removes their bytes.
+      await manager.query(
+        `UPDATE attachments SET deleted_at = $2 WHERE message_id = $1 AND deleted_at IS NULL`,
+        [id, change.at],
+      );
     }
     return { editId: String(edit.id) };
   }

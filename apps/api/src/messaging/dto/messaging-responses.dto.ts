@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AttachmentRefDto } from '../../attachments/attachments.dto.js';
 
 /** Response shapes of networks, channels, messages, cases and search (OpenAPI; the domain views build them). */
 export class PersonDto {
@@ -48,6 +49,9 @@ export class MessageDto {
 
   @ApiProperty()
   deleted: boolean;
+
+  @ApiProperty({ type: [AttachmentRefDto], description: 'the files it carries (empty once deleted)' })
+  attachments: AttachmentRefDto[];
 }
 
 export class LocalizedTextDto {

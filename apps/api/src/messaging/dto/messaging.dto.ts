@@ -26,6 +26,17 @@ export class SendMessageDto {
   @ApiPropertyOptional({ enum: ['normal', 'urgent'] }) @IsOptional() @IsIn(['normal', 'urgent']) priority?:
     'normal' | 'urgent';
   @ApiPropertyOptional() @IsOptional() @IsBoolean() requestAck?: boolean;
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 10,
+    description:
+      "up to 10 of the author's own unsent uploads to this channel (POST /api/channels/:id/attachments)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  attachmentIds?: string[];
 }
 
 export class EditMessageDto {
