@@ -11,6 +11,10 @@ export class LiteClient {
   private nextAck = 0;
   private readonly acks = new Map<number, (ok: boolean) => void>();
   onCreated: ((clientMessageId: string) => void) | null = null;
+  /** Events received by every client of this process, by name (what else a server sends besides the measured one). */
+  static readonly received = new Map<string, number>();
+  /** The first message.created frame received, as it came on the wire. */
+  static sample = '';
 
   static connect(url: string, auth: object): Promise<LiteClient> {
     const c = new LiteClient();
@@ -38,6 +42,9 @@ export class LiteClient {
         if (t !== 52 /* 4 message */) return;
         const kind = s.charCodeAt(1);
         if (kind === 50 /* 2 event */) {
+          const name = s.slice(4, s.indexOf('"', 4));
+          LiteClient.received.set(name, (LiteClient.received.get(name) ?? 0) + 1);
+          if (name === 'message.created' && !LiteClient.sample) LiteClient.sample = s;
           if (s.startsWith('42["message.created"') && this.onCreated) {
             const i = s.indexOf('"clientMessageId":"');
             if (i >= 0) this.onCreated(s.slice(i + 19, s.indexOf('"', i + 19)));

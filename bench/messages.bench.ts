@@ -14,6 +14,7 @@
  * Users, sessions and channels are written straight to the database and tokens signed with the deployment's secret;
  * everything measured goes through the real API. `BENCH_SERVER_ROOT` measures another build (e.g. an older commit).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { BUCKET_MS, connectAll, runPhase, type Client, type PhaseResult } from './messages-phase.js';
 import { cpuSeconds, privateRedis, spawnNode, stop, waitHttp, type Proc } from './processes.js';
+import { LiteClient } from './lite-client.js';
 import { accessToken, createBenchDatabase, freePort } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +31,8 @@ const serverRoot = resolve(process.env.BENCH_SERVER_ROOT ?? join(here, '..', '..
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 4);
 const READERS = Number(process.env.BENCH_READERS ?? 50);
-const SENDERS_PER_CHANNEL = Number(process.env.BENCH_SENDERS ?? 10);
+// 25 of 50 readers send: at the maximum each sender stays well under the per-user posting limit (MESSAGE_RATE_LIMIT, 60/s)
+const SENDERS_PER_CHANNEL = Number(process.env.BENCH_SENDERS ?? 25);
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').filter(Boolean).map(Number);
 const TOPOLOGIES = (process.env.BENCH_TOPOLOGIES ?? 'enlace-2p,bare-2p,enlace-1p,bare-1p').split(',');
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 4);
@@ -235,9 +238,18 @@ async function runTopology(
       results.push(await runPhase(`${t.name} ${rate}/s`, clients, { rate }, PHASE_MS, opts));
       await settle();
     }
-    log(`${t.name}: maximum (${WINDOW} in flight per sender) for ${PHASE_MS / 1000} s`);
-    results.push(await runPhase(`${t.name} max`, clients, { window: WINDOW }, PHASE_MS, opts));
+    if (process.env.BENCH_MAX !== '0') {
+      log(`${t.name}: maximum (${WINDOW} in flight per sender) for ${PHASE_MS / 1000} s`);
+      results.push(await runPhase(`${t.name} max`, clients, { window: WINDOW }, PHASE_MS, opts));
+    }
     clients.forEach((c) => c.socket.close());
+    if (DIAG && t.redis) log(`${t.name}: Redis commands: ${redisCommands(ctx.redis.url)}`);
+    log(
+      `${t.name}: events received by the clients: ${JSON.stringify(Object.fromEntries(LiteClient.received))}`,
+    );
+    log(`${t.name}: a message.created frame (${LiteClient.sample.length} bytes): ${LiteClient.sample}`);
+    LiteClient.received.clear();
+    LiteClient.sample = '';
     for (const r of results)
       log(`${r.phase}: ${r.perSecond}/s p50 ${r.p50} p99 ${r.p99} ${r.coreUsPerDelivery} core-µs`);
   } finally {
@@ -245,6 +257,19 @@ async function runTopology(
     await Promise.all(procs.map(stop));
   }
   return results;
+}
+
+/** Redis commands served so far by name (`INFO commandstats`), e.g. `xadd 5210, xread 3990, evalsha 4000`. */
+function redisCommands(url: string): string {
+  const u = new URL(url);
+  const out = execFileSync('redis-cli', ['-h', u.hostname, '-p', u.port || '6379', 'info', 'commandstats'], {
+    encoding: 'utf8',
+  });
+  return [...out.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)]
+    .map((m) => [m[1], Number(m[2])] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
 }
 
 /** The server processes' stalls and GC pauses inside a phase's window, as offsets on its timeline. */
