@@ -100,22 +100,16 @@ describe('retention purge', () => {
     await post(ana, ids.cpGeneral, 'old consular message');
     ids.acked = acked.id;
     ids.edited = edited.id;
-    // files on an old channel message and in the closed case's thread (attachments, issue 12: its table as that
-    // feature's migration makes it, bytes elsewhere under `storage_key`, released by that feature's sweeper)
-    await db.query(`
-      CREATE TABLE attachments (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        channel_id uuid NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
-        message_id uuid REFERENCES messages(id) ON DELETE CASCADE,
-        name text NOT NULL,
-        storage_key text,
-        deleted_at timestamptz)`);
+    // files on an old channel message and in the closed case's thread (attachments, issue 12; the bytes are under
+    // `storage_key`, released by that feature's sweeper once the row is marked deleted)
     const threadMessage = (
       await db.query(`SELECT id FROM messages WHERE channel_id = $1 LIMIT 1`, [closed.channelId])
     ).rows[0].id;
     await db.query(
-      `INSERT INTO attachments (channel_id, message_id, name, storage_key)
-       VALUES ($1, $2, 'route-map.pdf', 'k-general'), ($3, $4, 'passport-scan.pdf', 'k-thread')`,
+      `INSERT INTO attachments (channel_id, uploader_id, message_id, name, content_type, size, sha256, storage_key)
+       SELECT v.channel_id, (SELECT author_id FROM messages WHERE id = $2), v.message_id, v.name, 'application/pdf', 1024, repeat('a', 64), v.storage_key
+         FROM (VALUES ($1::uuid, $2::uuid, 'route-map.pdf', 'k-general'), ($3::uuid, $4::uuid, 'passport-scan.pdf', 'k-thread'))
+              AS v(channel_id, message_id, name, storage_key)`,
       [ids.stGeneral, acked.id, closed.channelId, threadMessage],
     );
     for (const c of [closed.id, reopened.id, cpClosed.id]) await setStatus(ana, c, 'closed');
