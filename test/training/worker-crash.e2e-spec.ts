@@ -9,14 +9,7 @@ import { TRAINING_QUEUES } from '#queue';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ADMIN, createTestDatabase, TEST_JWT_SECRET, TEST_REDIS_URL } from '../support/env.js';
 import { Http } from '../support/http.js';
-import {
-  freePort,
-  MAIN,
-  type ServiceProcess,
-  spawnService,
-  waitHealthy,
-  WORKER_MAIN,
-} from '../support/process.js';
+import { freePort, MAIN, spawnService, waitHealthy, WORKER_MAIN, waitForOutput } from '../support/process.js';
 import { TestSmtpServer } from '../support/smtp-server.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { setPresidency, until, utcDay } from '../follow-ups/helpers.js';
@@ -27,30 +20,6 @@ jest.setTimeout(180_000);
 const REGISTRANTS = 20;
 /** The 1-day reminder falls due this long after the event is published. */
 const REMINDER_IN_MS = 15_000;
-
-function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${p.output()}`)),
-      timeoutMs,
-    );
-    const check = () => {
-      if (pattern.test(p.output())) {
-        clearTimeout(timer);
-        p.child.stdout?.off('data', check);
-        p.child.stderr?.off('data', check);
-        resolve();
-      }
-    };
-    p.child.stdout?.on('data', check);
-    p.child.stderr?.on('data', check);
-    void p.exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the process exited before ${pattern}:\n${p.output()}`));
-    });
-    check();
-  });
-}
 
 interface Deployment {
   url: () => string;
