@@ -4,6 +4,7 @@ import { api } from '../api/http.js';
 import { session } from '../api/session.js';
 import type { Locale, Me } from '../api/types.js';
 import { SessionsList } from '../components/sessions-list.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
 import { ErrorNote, Field } from '../components/ui.js';
 import { setLocale } from '../i18n/index.js';
 
@@ -148,40 +149,7 @@ function PasswordForm() {
             />
           )}
         </Field>
-        <Field label={t('myAccount.newPassword')}>
-          {(id) => (
-            <input
-              id={id}
-              type="password"
-              required
-              minLength={12}
-              maxLength={1024}
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('myAccount.repeatPassword')}>
-          {(id) => (
-            <input
-              id={id}
-              type="password"
-              required
-              minLength={12}
-              maxLength={1024}
-              autoComplete="new-password"
-              aria-invalid={mismatch}
-              value={again}
-              onChange={(e) => setAgain(e.target.value)}
-            />
-          )}
-        </Field>
-        {mismatch && (
-          <p role="alert" className="error">
-            {t('myAccount.mismatch')}
-          </p>
-        )}
+        <NewPasswordFields next={next} again={again} onNext={setNext} onAgain={setAgain} />
         {error ? <ErrorNote error={error} /> : null}
         {done && (
           <p role="status" className="ok">

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError } from '../api/http.js';
 import { session } from '../api/session.js';
-import { ErrorNote, Field } from '../components/ui.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
+import { ErrorNote } from '../components/ui.js';
 
 /**
  * The token of the link, read once: the address bar then drops it (history, screenshots, shoulder readers). Kept in
@@ -67,40 +68,7 @@ export default function ResetPassword() {
         <>
           <p>{t('myAccount.resetIntro')}</p>
           <form onSubmit={submit}>
-            <Field label={t('myAccount.newPassword')}>
-              {(id) => (
-                <input
-                  id={id}
-                  type="password"
-                  required
-                  minLength={12}
-                  maxLength={1024}
-                  autoComplete="new-password"
-                  value={next}
-                  onChange={(e) => setNext(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label={t('myAccount.repeatPassword')}>
-              {(id) => (
-                <input
-                  id={id}
-                  type="password"
-                  required
-                  minLength={12}
-                  maxLength={1024}
-                  autoComplete="new-password"
-                  aria-invalid={mismatch}
-                  value={again}
-                  onChange={(e) => setAgain(e.target.value)}
-                />
-              )}
-            </Field>
-            {mismatch && (
-              <p role="alert" className="error">
-                {t('myAccount.mismatch')}
-              </p>
-            )}
+            <NewPasswordFields next={next} again={again} onNext={setNext} onAgain={setAgain} />
             {error ? <ErrorNote error={error} /> : null}
             <button type="submit" className="primary" disabled={state === 'busy' || mismatch}>
               {t('myAccount.resetButton')}
