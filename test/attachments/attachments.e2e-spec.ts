@@ -104,35 +104,48 @@ describe('attachments', () => {
   });
 
   it('a 20 MB file streams up and down; the downloaded bytes hash as the uploaded ones', async () => {
-    // The resident size of this process (the service and the client together), sampled every 20 ms, is printed but
-    // not asserted: it rose by 0.1 to 67 MB in runs on the shared machine, so the target (< 20 MB) is not held
-    // reliably yet (README, "Attachments", memory).
+    // the service's memory during such a transfer: memory.e2e-spec.ts (the built service in its own process)
     const MB = 1024 * 1024;
-    const rss0 = process.memoryUsage().rss;
-    let rssPeak = rss0;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
-    let up: any;
-    let down: Awaited<ReturnType<typeof downloadHash>>;
     const file = streamedPdf(20 * MB);
-    try {
-      const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${gt.token}`, 'content-type': file.contentType },
-        body: file.body as any,
-        duplex: 'half',
-      } as RequestInit);
-      up = { status: res.status, body: await res.json() };
-      down = await downloadHash(`${app.url}/api/attachments/${up.body.id}`, gt.token);
-    } finally {
-      clearInterval(sampler);
-    }
-    console.log(
-      `attachments: 20 MB up and down; resident size +${((rssPeak - rss0) / MB).toFixed(1)} MB at its peak`,
-    );
+    const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gt.token}`, 'content-type': file.contentType },
+      body: file.body as any,
+      duplex: 'half',
+    } as RequestInit);
+    const up = { status: res.status, body: (await res.json()) as any };
+    const down = await downloadHash(`${app.url}/api/attachments/${up.body.id}`, gt.token);
     const digest = file.digest();
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ size: 20 * MB, sha256: digest, contentType: 'application/pdf' });
-    expect(down!).toMatchObject({ status: 200, size: 20 * MB, sha256: digest });
+    expect(down).toMatchObject({ status: 200, size: 20 * MB, sha256: digest });
+  });
+
+  it('an abandoned download gives its database connection back: after more than a pool of them, all still works', async () => {
+    const file = streamedPdf(3 * 1024 * 1024);
+    const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gt.token}`, 'content-type': file.contentType },
+      body: file.body as any,
+      duplex: 'half',
+    } as RequestInit);
+    const up = (await res.json()) as any;
+    expect(res.status).toBe(201);
+    // each is dropped after its first bytes, in the middle of a chunk's COPY (the pool holds 20 connections)
+    for (let i = 0; i < 25; i++) {
+      const abort = new AbortController();
+      const partial = await fetch(`${app.url}/api/attachments/${up.id}`, {
+        headers: { authorization: `Bearer ${gt.token}` },
+        signal: abort.signal,
+      });
+      const reader = partial.body!.getReader();
+      await reader.read();
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    const whole = await downloadHash(`${app.url}/api/attachments/${up.id}`, gt.token);
+    expect(whole).toMatchObject({ status: 200, size: 3 * 1024 * 1024, sha256: file.digest() });
+    expect((await gt.http.get(`/api/networks/${ST}/channels`)).status).toBe(200);
   });
 
   it('an unsent upload is its uploader’s alone; a message carries it to the channel’s readers (REST)', async () => {

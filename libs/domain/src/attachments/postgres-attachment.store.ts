@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { Pool } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AttachmentStore, type StoredBlob } from './attachment.ports.js';
+import { copyBinaryField } from './copy-binary.js';
+import { StreamCollector } from './stream-memory.js';
 
 /** Bytes per `attachment_chunks` row. */
 export const CHUNK_BYTES = 256 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The default `AttachmentStore`: blobs in PostgreSQL, one `bytea` row per 256 KB chunk. Writing inserts each chunk as
@@ -26,12 +31,14 @@ export class PostgresAttachmentStore extends AttachmentStore {
     let idx = 0;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    const collector = new StreamCollector();
     const write = async (data: Buffer) => {
       await this.dataSource.query(`INSERT INTO attachment_chunks (blob_id, idx, data) VALUES ($1, $2, $3)`, [
         id,
         idx++,
         data,
       ]);
+      collector.moved(data.length);
     };
     try {
       for await (const piece of source) {
@@ -62,31 +69,52 @@ export class PostgresAttachmentStore extends AttachmentStore {
   }
 
   async get(key: string): Promise<Readable | null> {
+    if (!UUID.test(key)) return null;
     const rows = await this.dataSource.query(
       `SELECT chunk_count AS "chunkCount" FROM attachment_blobs WHERE id = $1 AND chunk_count IS NOT NULL`,
       [key],
     );
     if (!rows[0]) return null;
     const count = Number(rows[0].chunkCount);
-    const dataSource = this.dataSource;
+    const pool = this.pool();
+    // Each chunk is read by a binary COPY on a connection of its own, held only while that chunk streams: the bytes
+    // arrive as the socket's own buffers (a plain SELECT returns bytea as a hex string twice its size, which the
+    // driver assembles by growing a buffer and then decodes), and a slow download holds no connection between chunks.
     async function* chunks(): AsyncGenerator<Buffer> {
+      const collector = new StreamCollector();
       for (let i = 0; i < count; i++) {
-        const r = await dataSource.query(
-          `SELECT data FROM attachment_chunks WHERE blob_id = $1 AND idx = $2`,
-          [key, i],
-        );
-        if (!r[0]) throw new Error(`attachment blob ${key} lost chunk ${i}`);
-        yield r[0].data as Buffer;
+        const client = await pool.connect();
+        let done = false;
+        try {
+          const copy = client.query(
+            copyTo(
+              `COPY (SELECT data FROM attachment_chunks WHERE blob_id = '${key}' AND idx = ${i}) TO STDOUT (FORMAT binary)`,
+            ),
+          );
+          let size = 0;
+          try {
+            for await (const piece of copyBinaryField(copy)) {
+              size += piece.length;
+              collector.moved(piece.length);
+              yield piece;
+            }
+          } catch (error) {
+            throw new Error(`attachment blob ${key} lost chunk ${i}`, { cause: error });
+          }
+          if (!size) throw new Error(`attachment blob ${key} lost chunk ${i}`);
+          done = true;
+        } finally {
+          // a COPY left half-read (the download was abandoned, or it failed) ends its connection
+          client.release(!done);
+        }
       }
     }
     return Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_BYTES });
   }
 
-  /** The driver's pool (for binary results, which TypeORM's query does not ask for). */
-  private pool(): { query: (q: object) => Promise<{ rows: any[] }> } {
-    return (
-      this.dataSource.driver as unknown as { master: { query: (q: object) => Promise<{ rows: any[] }> } }
-    ).master;
+  /** The driver's pool: COPY needs a connection of its own, which TypeORM's query does not lend. */
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   async delete(keys: string[]): Promise<void> {
