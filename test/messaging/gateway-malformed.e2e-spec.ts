@@ -63,6 +63,7 @@ describe('the gateway refuses malformed payloads of every client event with the 
     'channel.read': { channelId, seq: 1 },
     sync: { cursors: { [channelId]: 0 } },
     typing: { channelId },
+    'presence.watch': { userIds: [] },
   });
 
   /** Wrong-typed values for any field: no field of any event accepts all of them. */

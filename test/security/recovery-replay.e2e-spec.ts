@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { startDeployment, type Deployment } from '../messaging/cluster-support.js';
 import type { Http } from '../support/http.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
-import { cid, collect, connect, type ClientSocket } from '../messaging/support.js';
+import { call, cid, collect, connect, type ClientSocket } from '../messaging/support.js';
 
 jest.setTimeout(90_000);
 
@@ -17,7 +17,7 @@ describe('connection state recovery re-authenticates before replaying (issue 7 i
   let app: Deployment;
   let admin: Http;
   let gt: TestUser;
-  /** A socket of the GT officer on process A: it sees `presence` when a watched user's last socket is gone. */
+  /** A socket of the GT officer on process A: it watches the reader's presence and sees its last socket go. */
   let watcher: ClientSocket;
   const sockets: ClientSocket[] = [];
 
@@ -61,6 +61,9 @@ describe('connection state recovery re-authenticates before replaying (issue 7 i
 
   /** Destroys the TCP socket under the WebSocket and waits until the server has seen the reader's last socket go. */
   async function dropTransport(s: ClientSocket, reader: TestUser) {
+    expect((await call(watcher, 'presence.watch', { userIds: [reader.id] })).data.watching).toEqual([
+      reader.id,
+    ]);
     const offline = collect(watcher, 'presence');
     const raw = (s.io.engine as any).transport?.ws?._socket;
     expect(raw).toBeDefined();

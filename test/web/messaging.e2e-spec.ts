@@ -1,6 +1,8 @@
 import type { TestApp } from '../support/app.js';
 import { MessagesRepository } from '../../libs/domain/src/messaging/messages.repository.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
+import { cid, connect } from '../messaging/support.js';
+import type { Http } from '../support/http.js';
 import { checkScreen, openBrowser, signIn, startWebApp, type TestBrowser } from './browser.js';
 
 const ST = 'smuggling-trafficking';
@@ -8,6 +10,7 @@ const ST = 'smuggling-trafficking';
 /** Two officers in two browsers (GT and MX) in a live channel, against the service started in this process. */
 describe('web client: live channels in two browsers', () => {
   let app: TestApp;
+  let admin: Http;
   let gt: TestUser;
   let mx: TestUser;
   let general: { id: string };
@@ -17,7 +20,7 @@ describe('web client: live channels in two browsers', () => {
 
   beforeAll(async () => {
     app = await startWebApp();
-    const admin = await loginAdmin(app.url);
+    admin = await loginAdmin(app.url);
     gt = await officer(admin, 'GT', [ST], { displayName: 'Ana López', timezone: 'America/Guatemala' });
     mx = await officer(admin, 'MX', [ST], { displayName: 'Carlos Ruiz', timezone: 'America/Mexico_City' });
     general = (await gt.http.get(`/api/networks/${ST}/channels`)).body.find((c: any) => c.name === 'general');
@@ -90,6 +93,18 @@ describe('web client: live channels in two browsers', () => {
   });
 
   it('urgent messages with an acknowledgement request, mentions, typing, edit and delete of one’s own', async () => {
+    // presence: the screen watches the authors it shows. An officer who posts over REST (so never seen typing) with a
+    // socket open elsewhere is marked online, and no longer once that socket is gone.
+    const sv = await officer(admin, 'SV', [ST], { displayName: 'Rosa Díaz' });
+    const svSocket = await connect(app.url, sv.token);
+    await sv.http.post(`/api/channels/${general.id}/messages`, {
+      body: 'Informe desde San Salvador',
+      clientMessageId: cid(),
+    });
+    const svArticle = log(gtBrowser).getByRole('article').filter({ hasText: 'Informe desde San Salvador' });
+    await svArticle.getByTitle('online').waitFor();
+    svSocket.close();
+    await svArticle.getByTitle('online').waitFor({ state: 'detached' });
     await composer(mxBrowser).fill('typing something');
     await gtBrowser.page.getByText('Carlos Ruiz is typing…').waitFor();
     await composer(mxBrowser).fill('');

@@ -99,9 +99,8 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
       const to = io.to(rooms.channel(channelId));
       emit(originSocketId ? to.except(originSocketId) : to, 'typing', { channelId, user });
     },
-    presence: (io, { user, networkIds, status }) => {
-      if (networkIds.length) emit(io.to(networkIds.map(rooms.network)), 'presence', { user, status });
-    },
+    // only to the sockets that watch this user (presence.watch)
+    presence: (io, { user, status }) => emit(io.to(rooms.presence(user.id)), 'presence', { user, status }),
   };
 
   constructor(

@@ -9,7 +9,11 @@ export const rooms = {
   officers: (networkId: string) => `officers:${networkId}`,
   officersOf: (networkId: string, country: string) => `officers:${networkId}:${country}`,
   staff: 'staff',
+  /** The sockets watching a user's presence (`presence.watch`). */
+  presence: (userId: string) => `presence:${userId}`,
 };
+
+export const isPresenceRoom = (room: string): boolean => room.startsWith('presence:');
 
 /** The rooms a socket of this user belongs to besides its channels: they let new channels and cases reach it. */
 export function audienceRooms(p: Principal): string[] {

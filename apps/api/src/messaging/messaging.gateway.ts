@@ -16,6 +16,7 @@ import {
   MessageChangesService,
   MessageReadingService,
   MessageSendingService,
+  PresenceService,
   type RequestContext,
 } from '#domain';
 import { guardRecovery, RealtimeServer, rooms } from '#realtime';
@@ -54,6 +55,7 @@ export class MessagingGateway
     private readonly limiter: PostingLimiter,
     private readonly realtime: RealtimeServer,
     private readonly events: DomainEvents,
+    private readonly presence: PresenceService,
   ) {}
 
   afterInit(io: Server): void {
@@ -167,6 +169,24 @@ export class MessagingGateway
         originSocketId: s.id,
       });
       return {};
+    });
+  }
+
+  /**
+   * Whose presence this socket shows: it hears `presence` for these users only (those PresencePolicy lets it see;
+   * others are left out of `watching`) and learns at once which of them are online. Replaces the previous list.
+   */
+  @SubscribeMessage('presence.watch')
+  watch(
+    @ConnectedSocket() s: Socket,
+    @MessageBody(new V(P['presence.watch'])) p: SocketPayload<'presence.watch'>,
+  ) {
+    return this.handle(s, async (st) => {
+      const watching = await this.presence.watchable(st.principal, p.userIds);
+      if (!s.connected) return { watching: [], online: [] };
+      this.sessions.watch(s, watching);
+      const online = await this.realtime.onlineAmong(watching);
+      return { watching, online: watching.filter((id) => online.has(id)) };
     });
   }
 

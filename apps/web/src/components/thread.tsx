@@ -72,6 +72,10 @@ function MessageList({
   const stickToBottom = useRef(true);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const count = messages.length + pending.length;
+  // the authors of the loaded messages (the latest 200): their online dots come from presence.watch
+  const authors = [...new Set(messages.map((m) => m.author?.id).filter((id): id is string => !!id))];
+  const authorsKey = authors.slice(-200).join(',');
+  useEffect(() => live.watchPresence(authorsKey ? authorsKey.split(',') : []), [authorsKey]);
 
   const virtualizer = useVirtualizer({
     count,

@@ -19,6 +19,29 @@ export class Activity {
     setTimeout(() => this.changed(), TYPING_MS + 50);
   }
 
+  /** The users watched (`presence.watch`), sorted, as one key. */
+  private watched = '';
+
+  /** The list to watch (at most 200, the last given first kept), or null when it is what is watched already. */
+  toWatch(userIds: string[]): string[] | null {
+    const ids = [...new Set(userIds)].slice(-200).sort();
+    const key = ids.join(',');
+    if (key === this.watched) return null;
+    this.watched = key;
+    return ids;
+  }
+
+  watchedIds(): string[] {
+    return this.watched ? this.watched.split(',') : [];
+  }
+
+  /** The answer to `presence.watch`: who of the watched users is online now. */
+  watching(answer: { watching: string[]; online: string[] }): void {
+    const online = new Set(answer.online);
+    for (const id of answer.watching) this.online.set(id, online.has(id));
+    this.changed();
+  }
+
   presence(p: { user: Person; status: 'online' | 'offline' }): void {
     this.online.set(p.user.id, p.status === 'online');
     this.changed();

@@ -124,6 +124,8 @@ class Live {
     socket.on('message.acked', (a) => this.fire('message.acked', a));
     socket.on('typing', (t: { channelId: string; user: Person }) => this.activity.typed(t));
     socket.on('presence', (p: { user: Person; status: 'online' | 'offline' }) => this.activity.presence(p));
+    // an access change ends the server's watches: watch again, under the new access
+    socket.on('access.updated', () => this.sendWatch(this.activity.watchedIds()));
     socket.on('notification', (n: Mention & { kind: string }) => {
       if (n.kind !== 'mention') return;
       this.mentions = [{ ...n, at: Date.now() }, ...this.mentions].slice(0, 20);
@@ -184,6 +186,7 @@ class Live {
   }
 
   private async afterConnect(): Promise<void> {
+    this.sendWatch(this.activity.watchedIds());
     await this.catchUp();
     for (const p of [...this.outbox.values()]) void this.deliver(p);
     this.fire('reconnected', null);
@@ -409,6 +412,20 @@ class Live {
 
   isOnline(userId: string): boolean | undefined {
     return this.activity.isOnline(userId);
+  }
+
+  /** Whose presence the open screen shows; watched again after every (re)connect and access change. */
+  watchPresence(userIds: string[]): void {
+    const ids = this.activity.toWatch(userIds);
+    if (ids) this.sendWatch(ids);
+  }
+
+  private sendWatch(userIds: string[]): void {
+    if (this.status !== 'online') return;
+    this.call<{ watching: string[]; online: string[] }>('presence.watch', { userIds }).then(
+      (answer) => this.activity.watching(answer),
+      () => undefined,
+    );
   }
 
   dismissMention(messageId: string): void {

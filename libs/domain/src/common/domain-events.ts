@@ -70,7 +70,7 @@ export interface DomainEventMap {
   /** A user is typing in a channel (from one of their sockets, which does not hear it back). */
   typing: { channelId: string; user: EventUser; originSocketId?: string };
   /** A user came online (first live socket) or went offline (last one gone, on every process). */
-  presence: { user: EventUser; networkIds: string[]; status: 'online' | 'offline' };
+  presence: { user: EventUser; status: 'online' | 'offline' };
   /** A user's memberships, roles or sessions changed: live sockets re-evaluate their rooms. */
   'access.changed': { userIds: string[] };
 }

@@ -19,6 +19,7 @@ export * from './message-changes.service.js';
 export * from './message-reading.service.js';
 export * from './message-sending.service.js';
 export * from './messaging.module.js';
+export * from './presence.service.js';
 export * from './search.repository.js';
 export * from './search.service.js';
 export * from './system-messages.service.js';

@@ -14,6 +14,7 @@ import { MentionsService } from './mentions.service.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessageReadingService } from './message-reading.service.js';
 import { MessageSendingService } from './message-sending.service.js';
+import { PresencePolicy, PresenceService } from './presence.service.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 import { SystemMessagesService } from './system-messages.service.js';
@@ -31,6 +32,8 @@ const providers = [
   MessageChangesService,
   MessageReadingService,
   MessageSendingService,
+  PresencePolicy,
+  PresenceService,
   MessagesRepository,
   MessageSyncRepository,
   SearchRepository,

@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
-import { IsObject, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsString, MaxLength } from 'class-validator';
+import { PRESENCE_WATCH_MAX } from '#domain';
 import { EditMessageDto, ReadDto, SendMessageDto } from '../dto/messaging.dto.js';
 
 /**
@@ -35,6 +36,11 @@ export class ChannelRefDto {
   @IsString() @MaxLength(ID_MAX) channelId: string;
 }
 
+export class PresenceWatchDto {
+  /** The users whose presence the socket shows (at most 200; the domain checks the ids: `userIds`). */
+  @IsArray() @ArrayMaxSize(PRESENCE_WATCH_MAX) userIds: unknown[];
+}
+
 export const socketPayloads = {
   'message.send': SocketSendMessageDto,
   'message.edit': SocketEditMessageDto,
@@ -43,6 +49,7 @@ export const socketPayloads = {
   'channel.read': SocketReadDto,
   sync: SyncDto,
   typing: ChannelRefDto,
+  'presence.watch': PresenceWatchDto,
 } satisfies Record<string, ClassConstructor<object>>;
 
 export type SocketEvent = keyof typeof socketPayloads;

@@ -13,7 +13,7 @@ import {
   type AccessScope,
   type Principal,
 } from '#domain';
-import { RealtimeServer, rooms, socketRooms, type RecoveredSession } from '#realtime';
+import { isPresenceRoom, RealtimeServer, rooms, socketRooms, type RecoveredSession } from '#realtime';
 
 /** What the gateway keeps for each live socket of this process. */
 export interface SocketState {
@@ -113,7 +113,8 @@ export class SocketSessions {
     if ((session.data as { userId?: string } | undefined)?.userId !== principal.id) return false;
     const { tokenExpiresAt: _expires, ...p } = principal;
     const now = new Set(socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p))));
-    return session.rooms.every((room) => room === session.sid || now.has(room));
+    // watches are not restored (they are checked when made): `connected` leaves them, the client watches again
+    return session.rooms.every((room) => room === session.sid || now.has(room) || isPresenceRoom(room));
   }
 
   /** After the handshake: rooms, the expiry timer, presence. False when the socket must go. */
@@ -145,6 +146,16 @@ export class SocketSessions {
       this.byUser.delete(userId);
       void this.presence(socket.nsp.server, state.principal, 'offline');
     }
+  }
+
+  /**
+   * `presence.watch`: the socket hears `presence` for exactly these users (already filtered by PresencePolicy),
+   * replacing what it watched before. Access changes and reconnections end every watch (the client watches again).
+   */
+  watch(socket: Socket, userIds: string[]): void {
+    const want = new Set(userIds.map(rooms.presence));
+    for (const room of socket.rooms) if (isPresenceRoom(room) && !want.has(room)) socket.leave(room);
+    socket.join([...want].filter((r) => !socket.rooms.has(r)));
   }
 
   /** Joins exactly `wanted` (besides the socket's own room), leaving any other room. */
@@ -217,9 +228,9 @@ export class SocketSessions {
     return ended;
   }
 
-  /** `presence` to the user's networks: online with the first socket, offline when the last one (on any process) goes. */
+  /** `presence` to the sockets watching the user: online with the first socket, offline when the last one (on any process) goes. */
   private async presence(io: Server, p: Principal, status: 'online' | 'offline'): Promise<void> {
-    if (!p.memberships.length || this.realtime.closing) return;
+    if (this.realtime.closing) return;
     if (status === 'offline' && this.realtime.usesRedis) {
       const remaining = await io
         .timeout(1000)
@@ -231,7 +242,6 @@ export class SocketSessions {
     }
     this.events.publish('presence', {
       user: { id: p.id, displayName: p.displayName, country: p.country ?? null },
-      networkIds: p.memberships.map((m) => m.networkId),
       status,
     });
   }
