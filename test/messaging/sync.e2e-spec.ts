@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import type { Http } from '../support/http.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { call, cid, connect, type ClientSocket } from './support.js';
+import { PDF, PNG, upload } from '../attachments/support.js';
 
 jest.setTimeout(120_000);
 
@@ -125,8 +126,21 @@ describe('sync: catching up by seq cursors', () => {
     expect((await send(mx, gtMx, 'linked', { caseId: involved.id })).status).toBe(201);
     const edited = (await send(sv, gtMx, 'before edit')).body;
     expect((await sv.http.patch(`/api/messages/${edited.id}`, { body: 'after edit' })).status).toBe(200);
-    const deleted = (await send(gt, gtMx, 'to delete')).body;
+    const files = [
+      (await upload(app.url, mx.token, gtMx, 'informe final.pdf', 'application/pdf', PDF)).body.id,
+      (await upload(app.url, mx.token, gtMx, 'foto.png', 'image/png', PNG)).body.id,
+    ];
+    const withFiles = (await send(mx, gtMx, 'with files', { attachmentIds: files })).body;
+    expect(withFiles.attachments).toHaveLength(2);
+    const gone = (await upload(app.url, gt.token, gtMx, 'borrar.pdf', 'application/pdf', PDF)).body.id;
+    const deleted = (await send(gt, gtMx, 'to delete', { attachmentIds: [gone] })).body;
     expect((await gt.http.delete(`/api/messages/${deleted.id}`)).status).toBe(200);
+    // a system message: no author, no clientMessageId
+    await db.query(
+      `WITH c AS (UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
+       INSERT INTO messages (channel_id, seq, body, created_at) SELECT $1, c.last_seq, 'sistema', now() FROM c`,
+      [gtMx],
+    );
     // the case narrows to GT (its opener) and MX: SV still reads the channel, no longer the case
     expect((await gt.http.patch(`/api/cases/${involved.id}`, { countries: ['GT', 'MX'] })).status).toBe(200);
     for (const reader of [gt, mx, sv]) {
@@ -137,7 +151,16 @@ describe('sync: catching up by seq cursors', () => {
       expect(link.caseId).toBe(reader === sv ? null : involved.id);
     }
     const [forSv] = await syncAll(await open(sv), { [gtMx]: 0 });
-    expect(forSv.find((m: any) => m.id === deleted.id)).toMatchObject({ body: '', deleted: true });
+    expect(forSv.find((m: any) => m.id === deleted.id)).toMatchObject({
+      body: '',
+      deleted: true,
+      attachments: [],
+    });
+    expect(forSv.find((m: any) => m.body === 'sistema')).toMatchObject({
+      author: null,
+      clientMessageId: null,
+    });
+    expect(forSv.find((m: any) => m.id === withFiles.id).attachments).toEqual(withFiles.attachments);
     expect(forSv.find((m: any) => m.id === edited.id)).toMatchObject({ body: 'after edit' });
     expect(forSv.find((m: any) => m.id === edited.id).editedAt).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
