@@ -167,6 +167,81 @@ describe('sync: catching up by seq cursors', () => {
     );
   });
 
+  describe('the next page, read ahead while the current one is sent', () => {
+    /** A private channel of GT, MX and SV with SYNC_PAGE + 50 messages; `link` points one of page 2 at a case. */
+    const twoPages = async (name: string, link?: string) => {
+      const channel = await privateChannel(name, [mx, sv]);
+      await bulk(channel, mx, SYNC_PAGE + 50);
+      if (link)
+        await db.query(`UPDATE messages SET case_id = $2 WHERE channel_id = $1 AND seq = $3`, [
+          channel,
+          link,
+          SYNC_PAGE + 10,
+        ]);
+      return channel;
+    };
+    const firstPage = async (u: TestUser, channel: string) => {
+      const s = await open(u);
+      const res = await call(s, 'sync', { cursors: { [channel]: 0 } }, 60_000);
+      expect(res.data).toMatchObject({ complete: false });
+      expect(res.data.messages).toHaveLength(SYNC_PAGE);
+      return s;
+    };
+    const involvedCase = async (title: string, countries: string[]) =>
+      (
+        await gt.http.post(`/api/networks/${ST}/cases`, {
+          title,
+          type: 'undetermined',
+          handling: 'involved',
+          countries,
+          summary: 's',
+        })
+      ).body;
+
+    it('is never served once the reader lost the channel', async () => {
+      const channel = await twoPages('sync-revoked');
+      const s = await firstPage(mx, channel);
+      expect((await gt.http.delete(`/api/channels/${channel}/members/${mx.id}`)).status).toBe(204);
+      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(next.data).toEqual({ messages: [], complete: true, unavailable: [channel] });
+    });
+
+    it('is never served to another reader: each gets the page as they may read it', async () => {
+      const kase = await involvedCase('Sync ahead', ['GT', 'MX']);
+      const channel = await twoPages('sync-ahead-readers', kase.id);
+      await firstPage(mx, channel);
+      // SV reads the channel but not the case: the same cursors give SV the link masked
+      const forSv = await call(await open(sv), 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(forSv.data.messages).toHaveLength(50);
+      expect(forSv.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+      const forMx = await call(await open(mx), 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(forMx.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBe(kase.id);
+    });
+
+    it('no longer shows a linked case the reader lost between the pages', async () => {
+      const kase = await involvedCase('Sync narrowed', ['GT', 'MX']);
+      const channel = await twoPages('sync-ahead-narrowed', kase.id);
+      const s = await firstPage(mx, channel);
+      expect((await gt.http.patch(`/api/cases/${kase.id}`, { countries: ['GT'] })).status).toBe(200);
+      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(next.data.complete).toBe(true);
+      expect(next.data.messages.map((m: any) => m.seq)).toEqual(
+        Array.from({ length: 50 }, (_, i) => SYNC_PAGE + 1 + i),
+      );
+      expect(next.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+    });
+
+    it('gives what arrived since, when the channel grew between the pages', async () => {
+      const channel = await twoPages('sync-ahead-grew');
+      const s = await firstPage(mx, channel);
+      expect((await send(gt, channel, 'late')).status).toBe(201);
+      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(next.data.messages).toHaveLength(51);
+      expect(next.data.messages[50]).toMatchObject({ seq: SYNC_PAGE + 51, body: 'late' });
+      expect(next.data.complete).toBe(true);
+    });
+  });
+
   it('audits the case thread seqs a reader caught up on, and lists what the caller may not read', async () => {
     const kase = (
       await gt.http.post(`/api/networks/${ST}/cases`, {
