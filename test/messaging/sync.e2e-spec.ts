@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
-import { SYNC_PAGE, SYNC_PAGE_BYTES } from '#domain';
+import { MessageSyncRepository, SYNC_PAGE, SYNC_PAGE_BYTES, SyncReadAhead } from '#domain';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { Http } from '../support/http.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
@@ -198,6 +198,26 @@ describe('sync: catching up by seq cursors', () => {
         })
       ).body;
 
+    it('is read while the first page is sent, and served to the call that asks for it', async () => {
+      const readAhead = app.runtime.app.get(SyncReadAhead);
+      const channel = await twoPages('sync-ahead');
+      const reads = jest.spyOn(app.runtime.app.get(MessageSyncRepository), 'page');
+      try {
+        const s = await firstPage(mx, channel);
+        expect(readAhead.size).toBe(1);
+        const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+        // page 1, then page 2 read ahead and served: nothing read for the second call itself
+        expect(reads).toHaveBeenCalledTimes(2);
+        expect(readAhead.size).toBe(0);
+        expect(next.data.complete).toBe(true);
+        const rest = (await mx.http.get(`/api/channels/${channel}/messages?afterSeq=${SYNC_PAGE}&limit=200`))
+          .body;
+        expect(next.data.messages).toEqual(rest);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
     it('is never served once the reader lost the channel', async () => {
       const channel = await twoPages('sync-revoked');
       const s = await firstPage(mx, channel);
@@ -221,14 +241,21 @@ describe('sync: catching up by seq cursors', () => {
     it('no longer shows a linked case the reader lost between the pages', async () => {
       const kase = await involvedCase('Sync narrowed', ['GT', 'MX']);
       const channel = await twoPages('sync-ahead-narrowed', kase.id);
-      const s = await firstPage(mx, channel);
-      expect((await gt.http.patch(`/api/cases/${kase.id}`, { countries: ['GT'] })).status).toBe(200);
-      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
-      expect(next.data.complete).toBe(true);
-      expect(next.data.messages.map((m: any) => m.seq)).toEqual(
-        Array.from({ length: 50 }, (_, i) => SYNC_PAGE + 1 + i),
-      );
-      expect(next.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+      const reads = jest.spyOn(app.runtime.app.get(MessageSyncRepository), 'page');
+      try {
+        const s = await firstPage(mx, channel);
+        expect((await gt.http.patch(`/api/cases/${kase.id}`, { countries: ['GT'] })).status).toBe(200);
+        const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+        // page 1, page 2 read ahead, then page 2 again: what was read ahead no longer holds
+        expect(reads).toHaveBeenCalledTimes(3);
+        expect(next.data.complete).toBe(true);
+        expect(next.data.messages.map((m: any) => m.seq)).toEqual(
+          Array.from({ length: 50 }, (_, i) => SYNC_PAGE + 1 + i),
+        );
+        expect(next.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+      } finally {
+        reads.mockRestore();
+      }
     });
 
     it('gives what arrived since, when the channel grew between the pages', async () => {

@@ -69,6 +69,41 @@ export class MessageSyncRepository {
     return merge(read < Math.ceil(total / 2) ? a : [...a, ...b]);
   }
 
+  /**
+   * What a page read ahead of time must still show, summed up in one text over the messages of the ranges: how many;
+   * their edit and deletion times (every edit sets `edited_at`); the case links visible to this scope; their authors'
+   * names and countries. A page read ahead is served only while this is unchanged (SyncReadAhead). Aggregates, not a
+   * hash of every row: about 5 ms for 5,000 messages where an md5 of their text took 10.
+   */
+  async signature(ranges: SyncRange[], scope: AccessScope): Promise<string> {
+    if (!ranges.length) return '';
+    const caseReadable = CaseAccessPolicy.readableSqlOf('k', { officers: '$5::uuid[]', country: '$6::text' });
+    const visible = `(m.case_id IS NOT NULL AND (k.id IS NULL OR ${caseReadable}))`;
+    const [row]: Array<{ signature: string }> = await this.dataSource.query(
+      `WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[])
+           AS r(channel_id, from_seq, to_seq, thread_case_id)
+       )
+       SELECT concat_ws(':', count(*), count(m.edited_at), COALESCE(sum(extract(epoch FROM m.edited_at)), 0),
+                        count(m.deleted_at), COALESCE(sum(extract(epoch FROM m.deleted_at)), 0),
+                        count(*) FILTER (WHERE ${visible}),
+                        COALESCE(sum(hashtext(m.case_id::text)) FILTER (WHERE ${visible}), 0),
+                        COALESCE(sum(hashtext(concat(m.author_id, u.display_name, '|', u.country))), 0)) AS signature
+         FROM r JOIN messages m ON m.channel_id = r.channel_id AND m.seq BETWEEN r.from_seq AND r.to_seq
+         LEFT JOIN users u ON u.id = m.author_id
+         LEFT JOIN cases k ON k.id = m.case_id AND m.case_id IS DISTINCT FROM r.thread_case_id`,
+      [
+        ranges.map((r) => r.channelId),
+        ranges.map((r) => r.fromSeq),
+        ranges.map((r) => r.toSeq),
+        ranges.map((r) => r.threadCaseId),
+        scope.officerNetworkIds,
+        scope.country,
+      ],
+    );
+    return row.signature;
+  }
+
   private async read(ranges: SyncRange[], scope: AccessScope, maxBytes: number): Promise<SyncChunk[]> {
     if (!ranges.length) return [];
     const caseReadable = CaseAccessPolicy.readableSqlOf('k', { officers: '$5::uuid[]', country: '$6::text' });

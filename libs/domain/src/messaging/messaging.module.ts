@@ -17,6 +17,7 @@ import { MessageSendingService } from './message-sending.service.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 import { SystemMessagesService } from './system-messages.service.js';
+import { SyncReadAhead } from './sync-read-ahead.js';
 
 const providers = [
   CaseAccessPolicy,
@@ -35,6 +36,7 @@ const providers = [
   MessageSyncRepository,
   SearchRepository,
   SearchService,
+  SyncReadAhead,
   SystemMessagesService,
 ];
 
