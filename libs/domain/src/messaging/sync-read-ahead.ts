@@ -52,8 +52,12 @@ export class SyncReadAhead {
     const ahead = this.pages.get(key);
     this.pages.delete(key);
     if (ahead && ahead.until >= Date.now()) {
-      const read = await ahead.read.catch(() => null);
-      if (read && read.signature === (await this.rows.signature(ranges, scope))) return read.chunks;
+      // the signature now, taken while the page read ahead may still be arriving
+      const [read, now] = await Promise.all([
+        ahead.read.catch(() => null),
+        this.rows.signature(ranges, scope),
+      ]);
+      if (read && read.signature === now) return read.chunks;
     }
     return this.rows.page(ranges, scope, maxBytes);
   }
