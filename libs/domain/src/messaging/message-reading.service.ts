@@ -102,6 +102,7 @@ export class MessageReadingService {
         });
     }
     const s = scope ?? accessScope(p);
+    const expected = this.readAhead.expect(s, entries as Array<[string, number]>);
     const readable = new Map(
       (
         await this.channels.readableAmong(
@@ -113,14 +114,14 @@ export class MessageReadingService {
     const planned = planPage(entries as Array<[string, number]>, readable);
     const { ranges } = planned;
     let { complete } = planned;
-    const chunks = await this.readAhead.page(s, ranges, SYNC_PAGE_BYTES);
+    const chunks = await this.readAhead.page(s, ranges, SYNC_PAGE_BYTES, expected);
     // cut short by the byte bound: the rest comes on the next call
     if (chunks.reduce((n, c) => n + c.count, 0) < ranges.reduce((n, r) => n + r.toSeq - r.fromSeq + 1, 0))
       complete = false;
     if (!complete) {
       const after = new Map(chunks.map((c) => [c.channelId, c.toSeq]));
       const next = entries.map(([id, seq]): [string, number] => [id, after.get(id) ?? (seq as number)]);
-      this.readAhead.start(s, planPage(next, readable).ranges, SYNC_PAGE_BYTES);
+      this.readAhead.start(s, next, planPage(next, readable).ranges, SYNC_PAGE_BYTES);
     }
     for (const c of chunks) {
       const caseId = readable.get(c.channelId)?.caseId;
