@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
-import { SYNC_PAGE, SYNC_PAGE_BYTES } from '#domain';
+import { MessageSyncRepository, SYNC_PAGE, SYNC_PAGE_BYTES, SyncReadAhead } from '#domain';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { Http } from '../support/http.js';
 import { loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { call, cid, connect, type ClientSocket } from './support.js';
+import { PDF, PNG, upload } from '../attachments/support.js';
 
 jest.setTimeout(120_000);
 
@@ -125,8 +126,21 @@ describe('sync: catching up by seq cursors', () => {
     expect((await send(mx, gtMx, 'linked', { caseId: involved.id })).status).toBe(201);
     const edited = (await send(sv, gtMx, 'before edit')).body;
     expect((await sv.http.patch(`/api/messages/${edited.id}`, { body: 'after edit' })).status).toBe(200);
-    const deleted = (await send(gt, gtMx, 'to delete')).body;
+    const files = [
+      (await upload(app.url, mx.token, gtMx, 'informe final.pdf', 'application/pdf', PDF)).body.id,
+      (await upload(app.url, mx.token, gtMx, 'foto.png', 'image/png', PNG)).body.id,
+    ];
+    const withFiles = (await send(mx, gtMx, 'with files', { attachmentIds: files })).body;
+    expect(withFiles.attachments).toHaveLength(2);
+    const gone = (await upload(app.url, gt.token, gtMx, 'borrar.pdf', 'application/pdf', PDF)).body.id;
+    const deleted = (await send(gt, gtMx, 'to delete', { attachmentIds: [gone] })).body;
     expect((await gt.http.delete(`/api/messages/${deleted.id}`)).status).toBe(200);
+    // a system message: no author, no clientMessageId
+    await db.query(
+      `WITH c AS (UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
+       INSERT INTO messages (channel_id, seq, body, created_at) SELECT $1, c.last_seq, 'sistema', now() FROM c`,
+      [gtMx],
+    );
     // the case narrows to GT (its opener) and MX: SV still reads the channel, no longer the case
     expect((await gt.http.patch(`/api/cases/${involved.id}`, { countries: ['GT', 'MX'] })).status).toBe(200);
     for (const reader of [gt, mx, sv]) {
@@ -137,11 +151,122 @@ describe('sync: catching up by seq cursors', () => {
       expect(link.caseId).toBe(reader === sv ? null : involved.id);
     }
     const [forSv] = await syncAll(await open(sv), { [gtMx]: 0 });
-    expect(forSv.find((m: any) => m.id === deleted.id)).toMatchObject({ body: '', deleted: true });
+    expect(forSv.find((m: any) => m.id === deleted.id)).toMatchObject({
+      body: '',
+      deleted: true,
+      attachments: [],
+    });
+    expect(forSv.find((m: any) => m.body === 'sistema')).toMatchObject({
+      author: null,
+      clientMessageId: null,
+    });
+    expect(forSv.find((m: any) => m.id === withFiles.id).attachments).toEqual(withFiles.attachments);
     expect(forSv.find((m: any) => m.id === edited.id)).toMatchObject({ body: 'after edit' });
     expect(forSv.find((m: any) => m.id === edited.id).editedAt).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     );
+  });
+
+  describe('the next page, read ahead while the current one is sent', () => {
+    /** A private channel of GT, MX and SV with SYNC_PAGE + 50 messages; `link` points one of page 2 at a case. */
+    const twoPages = async (name: string, link?: string) => {
+      const channel = await privateChannel(name, [mx, sv]);
+      await bulk(channel, mx, SYNC_PAGE + 50);
+      if (link)
+        await db.query(`UPDATE messages SET case_id = $2 WHERE channel_id = $1 AND seq = $3`, [
+          channel,
+          link,
+          SYNC_PAGE + 10,
+        ]);
+      return channel;
+    };
+    const firstPage = async (u: TestUser, channel: string) => {
+      const s = await open(u);
+      const res = await call(s, 'sync', { cursors: { [channel]: 0 } }, 60_000);
+      expect(res.data).toMatchObject({ complete: false });
+      expect(res.data.messages).toHaveLength(SYNC_PAGE);
+      return s;
+    };
+    const involvedCase = async (title: string, countries: string[]) =>
+      (
+        await gt.http.post(`/api/networks/${ST}/cases`, {
+          title,
+          type: 'undetermined',
+          handling: 'involved',
+          countries,
+          summary: 's',
+        })
+      ).body;
+
+    it('is read while the first page is sent, and served to the call that asks for it', async () => {
+      const readAhead = app.runtime.app.get(SyncReadAhead);
+      const channel = await twoPages('sync-ahead');
+      const reads = jest.spyOn(app.runtime.app.get(MessageSyncRepository), 'page');
+      try {
+        const s = await firstPage(mx, channel);
+        expect(readAhead.size).toBe(1);
+        const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+        // page 1, then page 2 read ahead and served: nothing read for the second call itself
+        expect(reads).toHaveBeenCalledTimes(2);
+        expect(readAhead.size).toBe(0);
+        expect(next.data.complete).toBe(true);
+        const rest = (await mx.http.get(`/api/channels/${channel}/messages?afterSeq=${SYNC_PAGE}&limit=200`))
+          .body;
+        expect(next.data.messages).toEqual(rest);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('is never served once the reader lost the channel', async () => {
+      const channel = await twoPages('sync-revoked');
+      const s = await firstPage(mx, channel);
+      expect((await gt.http.delete(`/api/channels/${channel}/members/${mx.id}`)).status).toBe(204);
+      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(next.data).toEqual({ messages: [], complete: true, unavailable: [channel] });
+    });
+
+    it('is never served to another reader: each gets the page as they may read it', async () => {
+      const kase = await involvedCase('Sync ahead', ['GT', 'MX']);
+      const channel = await twoPages('sync-ahead-readers', kase.id);
+      await firstPage(mx, channel);
+      // SV reads the channel but not the case: the same cursors give SV the link masked
+      const forSv = await call(await open(sv), 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(forSv.data.messages).toHaveLength(50);
+      expect(forSv.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+      const forMx = await call(await open(mx), 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(forMx.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBe(kase.id);
+    });
+
+    it('no longer shows a linked case the reader lost between the pages', async () => {
+      const kase = await involvedCase('Sync narrowed', ['GT', 'MX']);
+      const channel = await twoPages('sync-ahead-narrowed', kase.id);
+      const reads = jest.spyOn(app.runtime.app.get(MessageSyncRepository), 'page');
+      try {
+        const s = await firstPage(mx, channel);
+        expect((await gt.http.patch(`/api/cases/${kase.id}`, { countries: ['GT'] })).status).toBe(200);
+        const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+        // page 1, page 2 read ahead, then page 2 again: what was read ahead no longer holds
+        expect(reads).toHaveBeenCalledTimes(3);
+        expect(next.data.complete).toBe(true);
+        expect(next.data.messages.map((m: any) => m.seq)).toEqual(
+          Array.from({ length: 50 }, (_, i) => SYNC_PAGE + 1 + i),
+        );
+        expect(next.data.messages.find((m: any) => m.seq === SYNC_PAGE + 10).caseId).toBeNull();
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('gives what arrived since, when the channel grew between the pages', async () => {
+      const channel = await twoPages('sync-ahead-grew');
+      const s = await firstPage(mx, channel);
+      expect((await send(gt, channel, 'late')).status).toBe(201);
+      const next = await call(s, 'sync', { cursors: { [channel]: SYNC_PAGE } }, 60_000);
+      expect(next.data.messages).toHaveLength(51);
+      expect(next.data.messages[50]).toMatchObject({ seq: SYNC_PAGE + 51, body: 'late' });
+      expect(next.data.complete).toBe(true);
+    });
   });
 
   it('audits the case thread seqs a reader caught up on, and lists what the caller may not read', async () => {

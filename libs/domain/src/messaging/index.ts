@@ -14,6 +14,7 @@ export * from './message-rules.js';
 export * from './message.view.js';
 export * from './messages.repository.js';
 export * from './message-sync.repository.js';
+export * from './sync-read-ahead.js';
 export * from './mentions.service.js';
 export * from './message-changes.service.js';
 export * from './message-reading.service.js';

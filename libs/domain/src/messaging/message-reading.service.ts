@@ -11,7 +11,8 @@ import { CasesRepository } from './cases.repository.js';
 import { isUuid, nonNegativeInt } from './message-rules.js';
 import { messageView, type MessageView } from './message.view.js';
 import { MessagesRepository } from './messages.repository.js';
-import { MessageSyncRepository, type SyncRange } from './message-sync.repository.js';
+import type { SyncRange } from './message-sync.repository.js';
+import { SyncReadAhead } from './sync-read-ahead.js';
 import { JsonText } from '../common/json-text.js';
 
 export const PAGE_DEFAULT = 50;
@@ -32,7 +33,7 @@ export class MessageReadingService {
     private readonly casePolicy: CaseAccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly syncRows: MessageSyncRepository,
+    private readonly readAhead: SyncReadAhead,
   ) {}
 
   async list(
@@ -72,7 +73,9 @@ export class MessageReadingService {
    * What the caller missed, by seq cursors: ascending seq per channel, channels in the order of `cursors`, at most
    * SYNC_PAGE messages and about SYNC_PAGE_BYTES a call (`complete` false: call again with the new cursors). Seqs
    * have no gaps, so what each channel lacks is `lastSeq − cursor` and the page is cut into exact seq ranges before
-   * one query reads them. Channels the caller may no longer read are listed in `unavailable`.
+   * one query reads them. Channels the caller may no longer read are listed in `unavailable`. When more remains, the
+   * next page is read ahead while this one is sent (SyncReadAhead: served only to the same scope, for the same ranges
+   * planned afresh, while what it shows is unchanged).
    */
   async sync(
     ctx: RequestContext,
@@ -99,6 +102,7 @@ export class MessageReadingService {
         });
     }
     const s = scope ?? accessScope(p);
+    const expected = this.readAhead.expect(s, entries as Array<[string, number]>);
     const readable = new Map(
       (
         await this.channels.readableAmong(
@@ -107,33 +111,18 @@ export class MessageReadingService {
         )
       ).map((r) => [r.id, r]),
     );
-    const ranges: SyncRange[] = [];
-    let room = SYNC_PAGE;
-    let complete = true;
-    for (const [id, cursor] of entries) {
-      const channel = readable.get(id);
-      // seqs at or below purged_seq were removed by the retention purge: the range starts after them
-      const seq = Math.max(cursor as number, channel?.purgedSeq ?? 0);
-      const missing = channel ? channel.lastSeq - seq : 0;
-      if (missing <= 0) continue;
-      if (room <= 0) {
-        complete = false;
-        break;
-      }
-      const take = Math.min(missing, room);
-      if (take < missing) complete = false;
-      ranges.push({
-        channelId: id,
-        fromSeq: seq + 1,
-        toSeq: seq + take,
-        threadCaseId: channel!.caseId,
-      });
-      room -= take;
-    }
-    const chunks = await this.syncRows.page(ranges, s, SYNC_PAGE_BYTES);
+    const planned = planPage(entries as Array<[string, number]>, readable);
+    const { ranges } = planned;
+    let { complete } = planned;
+    const chunks = await this.readAhead.page(s, ranges, SYNC_PAGE_BYTES, expected);
     // cut short by the byte bound: the rest comes on the next call
     if (chunks.reduce((n, c) => n + c.count, 0) < ranges.reduce((n, r) => n + r.toSeq - r.fromSeq + 1, 0))
       complete = false;
+    if (!complete) {
+      const after = new Map(chunks.map((c) => [c.channelId, c.toSeq]));
+      const next = entries.map(([id, seq]): [string, number] => [id, after.get(id) ?? (seq as number)]);
+      this.readAhead.start(s, next, planPage(next, readable).ranges, SYNC_PAGE_BYTES);
+    }
     for (const c of chunks) {
       const caseId = readable.get(c.channelId)?.caseId;
       if (!caseId) continue;
@@ -196,4 +185,33 @@ export class MessageReadingService {
     const last = Math.max(channel.lastSeq, stored);
     return { channelId: channel.id, seq: stored, unreadCount: Math.max(last - stored, 0) };
   }
+}
+
+/**
+ * The seq ranges of one `sync` page: channels in cursor order, what each lacks after its cursor (and after its purged
+ * seqs), up to SYNC_PAGE messages; `complete` false when something is left for the next call.
+ */
+function planPage(
+  cursors: Array<[string, number]>,
+  readable: Map<string, { caseId: string | null; lastSeq: number; purgedSeq: number }>,
+): { ranges: SyncRange[]; complete: boolean } {
+  const ranges: SyncRange[] = [];
+  let room = SYNC_PAGE;
+  let complete = true;
+  for (const [id, cursor] of cursors) {
+    const channel = readable.get(id);
+    // seqs at or below purged_seq were removed by the retention purge: the range starts after them
+    const seq = Math.max(cursor, channel?.purgedSeq ?? 0);
+    const missing = channel ? channel.lastSeq - seq : 0;
+    if (missing <= 0) continue;
+    if (room <= 0) {
+      complete = false;
+      break;
+    }
+    const take = Math.min(missing, room);
+    if (take < missing) complete = false;
+    ranges.push({ channelId: id, fromSeq: seq + 1, toSeq: seq + take, threadCaseId: channel!.caseId });
+    room -= take;
+  }
+  return { ranges, complete };
 }

@@ -18,6 +18,7 @@ import { PresencePolicy, PresenceService } from './presence.service.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 import { SystemMessagesService } from './system-messages.service.js';
+import { SyncReadAhead } from './sync-read-ahead.js';
 
 const providers = [
   CaseAccessPolicy,
@@ -38,6 +39,7 @@ const providers = [
   MessageSyncRepository,
   SearchRepository,
   SearchService,
+  SyncReadAhead,
   SystemMessagesService,
 ];
 
