@@ -2,7 +2,8 @@
  * `npm run bench:sockets`: SOCKETS idle authenticated sockets on one API process (ROLE=api, in-memory adapter), and
  * the memory each costs, against bare socket.io with the same server options, transport (WebSocket, no compression),
  * clients and number of rooms per socket, in the same run. Memory per socket = (RSS with every socket connected and
- * settled − RSS after a warm-up of WARMUP sockets that connected and left) ÷ SOCKETS, the same method for both.
+ * settled − RSS after a warm-up of WARMUP sockets that connected and left) ÷ SOCKETS, the same method for both; each
+ * reading follows a full garbage collection in the server (bench/gc-on-signal.ts, preloaded into both).
  * The sockets come from CLIENT_PROCS child processes (bench/sockets-client.ts); clients and server share the 2 cores.
  * One user and session per socket, written straight to the database; tokens signed with the deployment's secret.
  */
@@ -135,7 +136,11 @@ class Clients {
 }
 
 /** Median of three RSS samples a second apart (after the sockets settled). */
+/** Both servers start with this preload: SIGUSR2 collects their garbage before each reading (the same for both). */
+const GC_ON_SIGNAL = `--import=${join(benchDir, 'gc-on-signal.js')}`;
+
 async function settledRss(pid: number): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
   await sleep(3000);
   const samples: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -191,6 +196,10 @@ async function main() {
         JWT_SECRET: SECRET,
         ROLE: 'api',
         LOG_LEVEL: 'warn',
+        NODE_OPTIONS: GC_ON_SIGNAL,
+        ...(process.env.BENCH_HEAP_SNAPSHOTS
+          ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
+          : {}),
         DATA_DIR: mkdtempSync(join(tmpdir(), 'enlace-bench-')),
       },
       await freePort(),
@@ -207,7 +216,13 @@ async function main() {
 
     const bare = spawnProc(
       [join(benchDir, 'bare-sockets-server.js')],
-      { JWT_SECRET: SECRET },
+      {
+        JWT_SECRET: SECRET,
+        NODE_OPTIONS: GC_ON_SIGNAL,
+        ...(process.env.BENCH_HEAP_SNAPSHOTS
+          ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
+          : {}),
+      },
       await freePort(),
     );
     procs.push(bare);

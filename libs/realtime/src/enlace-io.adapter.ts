@@ -48,6 +48,8 @@ export class EnlaceIoAdapter extends IoAdapter {
     });
   }
 
+  private readonly fail = (error: unknown) => this.logger.error(error);
+
   /**
    * Nest's IoAdapter passes every packet of every socket through rxjs (`fromEvent`, `mergeMap`, `defer`, `filter`,
    * `takeUntil`): a subscription per event name per socket, and several operator objects per packet, which cost the
@@ -61,26 +63,30 @@ export class EnlaceIoAdapter extends IoAdapter {
     handlers: MessageMappingProperties[],
     _transform: (data: unknown) => unknown,
   ): void {
+    // one closure per handler and socket (the handler Nest bound to this socket); the rest is shared
     for (const { message, callback, isAckHandledManually } of handlers) {
-      const answer = (response: any, ack?: unknown) => {
-        if (response === undefined || response === null) return;
-        if (response.event) socket.emit(response.event, response.data);
-        else if (!isAckHandledManually && typeof ack === 'function') ack(response);
-      };
-      const fail = (error: unknown) => this.logger.error(error);
       socket.on(message as string, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args);
+        const reply = isAckHandledManually ? undefined : ack;
         let result: unknown;
         try {
           result = callback(data, ack);
         } catch (error) {
-          return fail(error);
+          return this.fail(error);
         }
         Promise.resolve(result).then((response) => {
-          if (isObservable(response)) response.subscribe({ next: (r) => answer(r, ack), error: fail });
-          else answer(response, ack);
-        }, fail);
+          if (isObservable(response))
+            response.subscribe({ next: (r) => answer(socket, r, reply), error: this.fail });
+          else answer(socket, response, reply);
+        }, this.fail);
       });
     }
   }
+}
+
+/** A handler's result: emitted when it names an `event`, else the ack's answer; nothing for `undefined`. */
+function answer(socket: Socket, response: any, ack: unknown): void {
+  if (response === undefined || response === null) return;
+  if (response.event) socket.emit(response.event, response.data);
+  else if (typeof ack === 'function') ack(response);
 }
