@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { Http } from '../support/http.js';
 import { createUser, loginAdmin, officer, type TestUser } from '../factories/users.js';
 import { call, cid, collect, connect, type ClientSocket } from '../messaging/support.js';
-import { downloadHash, PDF, PNG, sha256, ST, streamedPdf, upload } from './support.js';
+import { downloadHash, PDF, PNG, sha256, ST, streamedPdf, upload, uploadStreamed } from './support.js';
 
 jest.setTimeout(180_000);
 
@@ -92,14 +92,9 @@ describe('attachments', () => {
   it('26 MB streamed → 413 once the limit is passed, and nothing is kept', async () => {
     const before = await blobs();
     const big = streamedPdf(26 * 1024 * 1024);
-    const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${gt.token}`, 'content-type': big.contentType },
-      body: big.body as any,
-      duplex: 'half',
-    } as RequestInit);
+    const res = await uploadStreamed(app.url, gt.token, general, big);
     expect(res.status).toBe(413);
-    expect(((await res.json()) as any).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await blobs()).toBe(before);
   });
 
@@ -107,13 +102,7 @@ describe('attachments', () => {
     // the service's memory during such a transfer: memory.e2e-spec.ts (the built service in its own process)
     const MB = 1024 * 1024;
     const file = streamedPdf(20 * MB);
-    const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${gt.token}`, 'content-type': file.contentType },
-      body: file.body as any,
-      duplex: 'half',
-    } as RequestInit);
-    const up = { status: res.status, body: (await res.json()) as any };
+    const up = await uploadStreamed(app.url, gt.token, general, file);
     const down = await downloadHash(`${app.url}/api/attachments/${up.body.id}`, gt.token);
     const digest = file.digest();
     expect(up.status).toBe(201);
@@ -123,14 +112,8 @@ describe('attachments', () => {
 
   it('an abandoned download gives its database connection back: after more than a pool of them, all still works', async () => {
     const file = streamedPdf(3 * 1024 * 1024);
-    const res = await fetch(`${app.url}/api/channels/${general}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${gt.token}`, 'content-type': file.contentType },
-      body: file.body as any,
-      duplex: 'half',
-    } as RequestInit);
-    const up = (await res.json()) as any;
-    expect(res.status).toBe(201);
+    const { status, body: up } = await uploadStreamed(app.url, gt.token, general, file);
+    expect(status).toBe(201);
     // each is dropped after its first bytes, in the middle of a chunk's COPY (the pool holds 20 connections)
     for (let i = 0; i < 25; i++) {
       const abort = new AbortController();

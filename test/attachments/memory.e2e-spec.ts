@@ -4,7 +4,7 @@ import { startApiProcess } from '../messaging/cluster-support.js';
 import { createTestDatabase, flushTestRedis } from '../support/env.js';
 import type { ServiceProcess } from '../support/process.js';
 import { loginAdmin, officer } from '../factories/users.js';
-import { downloadHash, ST, streamedPdf } from './support.js';
+import { downloadHash, ST, streamedPdf, uploadStreamed } from './support.js';
 
 jest.setTimeout(180_000);
 
@@ -46,14 +46,8 @@ describe('attachments memory (built service, child process)', () => {
 
   async function transfer(size: number) {
     const file = streamedPdf(size);
-    const res = await fetch(`${api.url}/api/channels/${general}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': file.contentType },
-      body: file.body as any,
-      duplex: 'half',
-    } as RequestInit);
-    const up = (await res.json()) as any;
-    expect(res.status).toBe(201);
+    const { status, body: up } = await uploadStreamed(api.url, token, general, file);
+    expect(status).toBe(201);
     const down = await downloadHash(`${api.url}/api/attachments/${up.id}`, token);
     return { up, down, digest: file.digest() };
   }

@@ -94,3 +94,19 @@ export async function downloadHash(
   }
   return { status: res.status, sha256: hash.digest('hex'), size, headers: res.headers };
 }
+
+/** Sends a file made by `streamedPdf` as it is made (chunked); the status and the parsed answer. */
+export async function uploadStreamed(
+  baseUrl: string,
+  token: string,
+  channelId: string,
+  file: ReturnType<typeof streamedPdf>,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}/api/channels/${channelId}/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': file.contentType },
+    body: file.body as any,
+    duplex: 'half',
+  } as RequestInit);
+  return { status: res.status, body: await res.json() };
+}
