@@ -99,7 +99,7 @@ export function Composer({ channelId }: { channelId: string }) {
             onKeyDown={onKey}
             onChange={(e) => {
               setBody(e.target.value);
-              live.sendTyping(channelId);
+              live.activity.sendTyping(channelId);
             }}
           />
         )}

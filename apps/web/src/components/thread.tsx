@@ -75,7 +75,7 @@ function MessageList({
   // the authors of the loaded messages (the latest 200): their online dots come from presence.watch
   const authors = [...new Set(messages.map((m) => m.author?.id).filter((id): id is string => !!id))];
   const authorsKey = authors.slice(-200).join(',');
-  useEffect(() => live.watchPresence(authorsKey ? authorsKey.split(',') : []), [authorsKey]);
+  useEffect(() => live.activity.watchPresence(authorsKey ? authorsKey.split(',') : []), [authorsKey]);
 
   const virtualizer = useVirtualizer({
     count,
@@ -171,7 +171,7 @@ function MessageList({
 function Author({ person }: { person: Person | null }) {
   const { t } = useTranslation();
   if (!person) return <strong>{t('channel.system')}</strong>;
-  const online = live.isOnline(person.id);
+  const online = live.activity.isOnline(person.id);
   return (
     <strong>
       {person.displayName}
@@ -334,7 +334,7 @@ function MessageItem({ message: m, caseThread }: { message: Message; caseThread:
 function Typing({ channelId }: { channelId: string }) {
   const { t } = useTranslation();
   useLive();
-  const names = live.typists(channelId);
+  const names = live.activity.typists(channelId);
   return (
     <p className="typing muted" aria-live="polite">
       {names.length ? t('channel.typing', { count: names.length, names: names.join(', ') }) : ''}

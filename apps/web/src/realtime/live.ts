@@ -46,7 +46,12 @@ class Live {
   private logs = new Map<string, ChannelLog>();
   private meta = new Map<string, ChannelMeta>();
   private outbox = new Map<string, Pending>();
-  private activity = new Activity(() => this.changed());
+  /** Typing and presence: `live.activity.sendTyping`, `.typists`, `.isOnline`, `.watchPresence`. */
+  readonly activity = new Activity(
+    () => this.changed(),
+    (event, payload) => this.call(event, payload),
+    () => this.status === 'online',
+  );
   private fetching = new Map<string, Promise<void>>();
   private listeners = new Set<() => void>();
   private handlers = new Map<string, Set<(payload: any) => void>>();
@@ -122,10 +127,7 @@ class Live {
     socket.on('message.updated', (m: Message) => this.replace(m));
     socket.on('message.deleted', (m: Message) => this.replace(m));
     socket.on('message.acked', (a) => this.fire('message.acked', a));
-    socket.on('typing', (t: { channelId: string; user: Person }) => this.activity.typed(t));
-    socket.on('presence', (p: { user: Person; status: 'online' | 'offline' }) => this.activity.presence(p));
-    // an access change ends the server's watches: watch again, under the new access
-    socket.on('access.updated', () => this.sendWatch(this.activity.watchedIds()));
+    this.activity.listen(socket);
     socket.on('notification', (n: Mention & { kind: string }) => {
       if (n.kind !== 'mention') return;
       this.mentions = [{ ...n, at: Date.now() }, ...this.mentions].slice(0, 20);
@@ -186,7 +188,7 @@ class Live {
   }
 
   private async afterConnect(): Promise<void> {
-    this.sendWatch(this.activity.watchedIds());
+    this.activity.rewatch();
     await this.catchUp();
     for (const p of [...this.outbox.values()]) void this.deliver(p);
     this.fire('reconnected', null);
@@ -393,39 +395,6 @@ class Live {
 
   ack(id: string): Promise<unknown> {
     return this.call('message.ack', { id });
-  }
-
-  // ---- typing and presence ----------------------------------------------------------------------------------
-
-  private lastTyping = 0;
-
-  sendTyping(channelId: string): void {
-    const now = Date.now();
-    if (now - this.lastTyping < 2500 || this.status !== 'online') return;
-    this.lastTyping = now;
-    void this.call('typing', { channelId }).catch(() => undefined);
-  }
-
-  typists(channelId: string): string[] {
-    return this.activity.typists(channelId);
-  }
-
-  isOnline(userId: string): boolean | undefined {
-    return this.activity.isOnline(userId);
-  }
-
-  /** Whose presence the open screen shows; watched again after every (re)connect and access change. */
-  watchPresence(userIds: string[]): void {
-    const ids = this.activity.toWatch(userIds);
-    if (ids) this.sendWatch(ids);
-  }
-
-  private sendWatch(userIds: string[]): void {
-    if (this.status !== 'online') return;
-    this.call<{ watching: string[]; online: string[] }>('presence.watch', { userIds }).then(
-      (answer) => this.activity.watching(answer),
-      () => undefined,
-    );
   }
 
   dismissMention(messageId: string): void {

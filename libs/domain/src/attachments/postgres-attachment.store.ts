@@ -4,13 +4,13 @@ import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../messaging/message-rules.js';
 import { AttachmentStore, type StoredBlob } from './attachment.ports.js';
 import { copyBinaryField } from './copy-binary.js';
 import { StreamCollector } from './stream-memory.js';
 
 /** Bytes per `attachment_chunks` row. */
 export const CHUNK_BYTES = 256 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The default `AttachmentStore`: blobs in PostgreSQL, one `bytea` row per 256 KB chunk. Writing inserts each chunk as
@@ -69,7 +69,8 @@ export class PostgresAttachmentStore extends AttachmentStore {
   }
 
   async get(key: string): Promise<Readable | null> {
-    if (!UUID.test(key)) return null;
+    // the key is written into the COPY statement (COPY takes no parameters): a uuid or nothing
+    if (!isUuid(key)) return null;
     const rows = await this.dataSource.query(
       `SELECT chunk_count AS "chunkCount" FROM attachment_blobs WHERE id = $1 AND chunk_count IS NOT NULL`,
       [key],

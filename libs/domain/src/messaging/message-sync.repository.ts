@@ -92,14 +92,7 @@ export class MessageSyncRepository {
          FROM r JOIN messages m ON m.channel_id = r.channel_id AND m.seq BETWEEN r.from_seq AND r.to_seq
          LEFT JOIN users u ON u.id = m.author_id
          LEFT JOIN cases k ON k.id = m.case_id AND m.case_id IS DISTINCT FROM r.thread_case_id`,
-      [
-        ranges.map((r) => r.channelId),
-        ranges.map((r) => r.fromSeq),
-        ranges.map((r) => r.toSeq),
-        ranges.map((r) => r.threadCaseId),
-        scope.officerNetworkIds,
-        scope.country,
-      ],
+      rangeParams(ranges, scope),
     );
     return row.signature;
   }
@@ -152,15 +145,7 @@ export class MessageSyncRepository {
           WHERE m.before < $7
           GROUP BY m.ord, m.channel_id, m.seq / ${ROWS_PER_PART}
           ORDER BY m.ord, m.channel_id, m.seq / ${ROWS_PER_PART}`,
-        [
-          ranges.map((r) => r.channelId),
-          ranges.map((r) => r.fromSeq),
-          ranges.map((r) => r.toSeq),
-          ranges.map((r) => r.threadCaseId),
-          scope.officerNetworkIds,
-          scope.country,
-          maxBytes,
-        ],
+        [...rangeParams(ranges, scope), maxBytes],
       );
     return merge(rows.map((r) => ({ ...r, fromSeq: Number(r.fromSeq), toSeq: Number(r.toSeq) })));
   }
@@ -200,4 +185,16 @@ function merge(parts: SyncChunk[]): SyncChunk[] {
     }
   }
   return chunks;
+}
+
+/** $1–$6 of the queries over ranges: the ranges as parallel arrays, then what the case-link masking needs. */
+function rangeParams(ranges: SyncRange[], scope: AccessScope): unknown[] {
+  return [
+    ranges.map((r) => r.channelId),
+    ranges.map((r) => r.fromSeq),
+    ranges.map((r) => r.toSeq),
+    ranges.map((r) => r.threadCaseId),
+    scope.officerNetworkIds,
+    scope.country,
+  ];
 }
