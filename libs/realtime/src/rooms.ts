@@ -1,16 +1,32 @@
 import { isStaff, type CaseAccessFacts, type ChannelVisibility, type Principal } from '#domain';
 
+/** At most this many room names are kept by `shared` (then it starts afresh: sharing is an economy, not a rule). */
+const SHARED_NAMES_MAX = 100_000;
+const sharedNames = new Map<string, string>();
+
+/**
+ * One string per room name, however many sockets join that room: the adapter keeps each socket's room names, and a
+ * channel's name built anew for each of its sockets costs every socket ~64 bytes per room (bench:sockets).
+ */
+export function shared(name: string): string {
+  const known = sharedNames.get(name);
+  if (known !== undefined) return known;
+  if (sharedNames.size >= SHARED_NAMES_MAX) sharedNames.clear();
+  sharedNames.set(name, name);
+  return name;
+}
+
 /** socket.io room names: decided here and nowhere else. */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
-  channel: (channelId: string) => `channel:${channelId}`,
+  channel: (channelId: string) => shared(`channel:${channelId}`),
   /** Every member of a network (officers and observers). */
-  network: (networkId: string) => `network:${networkId}`,
-  officers: (networkId: string) => `officers:${networkId}`,
-  officersOf: (networkId: string, country: string) => `officers:${networkId}:${country}`,
+  network: (networkId: string) => shared(`network:${networkId}`),
+  officers: (networkId: string) => shared(`officers:${networkId}`),
+  officersOf: (networkId: string, country: string) => shared(`officers:${networkId}:${country}`),
   staff: 'staff',
   /** The sockets watching a user's presence (`presence.watch`). */
-  presence: (userId: string) => `presence:${userId}`,
+  presence: (userId: string) => shared(`presence:${userId}`),
 };
 
 export const isPresenceRoom = (room: string): boolean => room.startsWith('presence:');

@@ -106,7 +106,7 @@ export class MessagingGateway
   ) {
     return this.handle(s, async (st, ctx) => {
       await this.limiter.take(st.principal.id);
-      const run = async () => (await this.sending.send(ctx, st.principal, p.channelId, p, st.scope)).message;
+      const run = async () => (await this.sending.send(ctx, st.principal, p.channelId, p)).message;
       return p.caseId || st.pending > 0 ? this.serial(st, run) : run();
     });
   }
@@ -147,7 +147,7 @@ export class MessagingGateway
 
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() s: Socket, @MessageBody(new V(P.sync)) p: SocketPayload<'sync'>) {
-    return this.handle(s, (st, ctx) => this.reading.sync(ctx, st.principal, p.cursors, st.scope));
+    return this.handle(s, (st, ctx) => this.reading.sync(ctx, st.principal, p.cursors));
   }
 
   @SubscribeMessage('typing')

@@ -10,15 +10,14 @@ import {
   MfaAccessPolicy,
   DomainEvents,
   SessionsRepository,
-  type AccessScope,
   type Principal,
 } from '#domain';
-import { isPresenceRoom, RealtimeServer, rooms, socketRooms, type RecoveredSession } from '#realtime';
+import { isPresenceRoom, RealtimeServer, rooms, shared, socketRooms, type RecoveredSession } from '#realtime';
 
 /** What the gateway keeps for each live socket of this process. */
 export interface SocketState {
+  /** Its values shared with the other sockets' principals where they are equal (see `leanPrincipal`). */
   principal: Principal;
-  scope: AccessScope;
   expiresAt: number;
   /** The second (epoch, rounded up) its token expires: its bucket in `expiries`. */
   expirySecond?: number;
@@ -36,6 +35,47 @@ export interface SocketState {
 
 /** The write queue of a socket that has written nothing yet (shared: one less promise per idle socket). */
 const IDLE: Promise<unknown> = Promise.resolve();
+
+/** A handshake's `auth` once it has been checked. */
+const NO_AUTH: Record<string, never> = Object.freeze({});
+
+/** At most this many values are kept by `sharedValue` (then it starts afresh). */
+const SHARED_VALUES_MAX = 10_000;
+const sharedValues = new Map<string, unknown>();
+function sharedValue<T>(key: string, make: () => T): T {
+  const known = sharedValues.get(key);
+  if (known !== undefined) return known as T;
+  if (sharedValues.size >= SHARED_VALUES_MAX) sharedValues.clear();
+  const value = make();
+  sharedValues.set(key, value);
+  return value;
+}
+
+/**
+ * The principal a socket keeps: the same values, with its memberships, roles and short strings (country, locale,
+ * time zone) shared, frozen, with every other socket whose principal has them equal: most officers of a network have
+ * the same memberships, which each socket would otherwise hold a copy of (bench:sockets).
+ */
+export function leanPrincipal(p: Principal): Principal {
+  const memberships = sharedValue(`m${JSON.stringify(p.memberships)}`, () =>
+    Object.freeze(p.memberships.map((m) => Object.freeze({ ...m }))),
+  ) as Principal['memberships'];
+  const roles = sharedValue(`r${p.roles.join(',')}`, () => Object.freeze([...p.roles])) as Principal['roles'];
+  // every field written out: an object literal of known fields keeps them in the object itself
+  return {
+    id: p.id,
+    email: p.email,
+    displayName: p.displayName,
+    country: p.country === null ? null : shared(p.country),
+    organization: p.organization === null ? null : shared(p.organization),
+    locale: shared(p.locale) as Principal['locale'],
+    timezone: shared(p.timezone),
+    roles,
+    calendarToken: p.calendarToken,
+    memberships,
+    sessionId: p.sessionId,
+  };
+}
 
 export const unauthorized = () =>
   Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED' } });
@@ -64,7 +104,8 @@ export const handshakeRefusal = (error: unknown) =>
 export class SocketSessions {
   private readonly logger = new Logger('Gateway');
   private readonly states = new WeakMap<Socket, SocketState>();
-  private readonly byUser = new Map<string, Set<Socket>>();
+  /** Each user's live sockets on this process: the socket itself while it is the only one (most users), else a set. */
+  private readonly byUser = new Map<string, Socket | Set<Socket>>();
   /**
    * The sockets whose token expires in each second, with one timer per second rather than per socket (a timer and
    * its list cost each idle socket some 300 bytes: bench:sockets). A socket goes within a second after its token.
@@ -94,13 +135,13 @@ export class SocketSessions {
     await this.mfa.ensureEnrolled(principal);
     // A recovered session belongs to whoever opened it.
     if (socket.recovered && (socket.data as any)?.userId !== principal.id) throw unauthorized();
+    // the bearer token is not kept for the connection's life (nothing reads it again; a reconnection brings its own)
+    socket.handshake.auth = NO_AUTH;
     const { tokenExpiresAt, ...p } = principal;
-    const scope = accessScope(p);
-    const initialRooms = socketRooms(p, await this.channels.readableChannelIds(p, scope));
+    const initialRooms = socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p)));
     socket.data = { userId: p.id };
     this.states.set(socket, {
-      principal: p,
-      scope,
+      principal: leanPrincipal(p),
       expiresAt: tokenExpiresAt,
       tokens: burst,
       refilledAt: Date.now(),
@@ -126,6 +167,12 @@ export class SocketSessions {
     return session.rooms.every((room) => room === session.sid || now.has(room) || isPresenceRoom(room));
   }
 
+  /** This user's live sockets on this process (a copy). */
+  private socketsOf(userId: string): Socket[] {
+    const held = this.byUser.get(userId);
+    return held instanceof Set ? [...held] : held ? [held] : [];
+  }
+
   /** After the handshake: rooms, the expiry timer, presence. False when the socket must go. */
   connected(socket: Socket): SocketState | undefined {
     const state = this.states.get(socket);
@@ -135,11 +182,12 @@ export class SocketSessions {
     this.applyRooms(socket, state.initialRooms ?? []);
     state.initialRooms = undefined;
     const userId = state.principal.id;
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
-    set.add(socket);
+    const held = this.byUser.get(userId);
+    if (!held) this.byUser.set(userId, socket);
+    else if (held instanceof Set) held.add(socket);
+    else if (held !== socket) this.byUser.set(userId, new Set([held, socket]));
     this.expireAt(socket, state, ms);
-    if (set.size === 1) void this.presence(socket.nsp.server, state.principal, 'online');
+    if (!held) void this.presence(socket.nsp.server, state.principal, 'online');
     return state;
   }
 
@@ -148,9 +196,11 @@ export class SocketSessions {
     if (!state) return;
     if (state.expirySecond !== undefined) this.expiries.get(state.expirySecond)?.delete(socket);
     const userId = state.principal.id;
-    const s = this.byUser.get(userId);
-    if (!s?.delete(socket)) return;
-    if (!s.size) {
+    const held = this.byUser.get(userId);
+    if (held instanceof Set) {
+      if (!held.delete(socket)) return;
+      if (held.size === 1) this.byUser.set(userId, held.values().next().value!);
+    } else if (held === socket) {
       this.byUser.delete(userId);
       void this.presence(socket.nsp.server, state.principal, 'offline');
     }
@@ -192,7 +242,7 @@ export class SocketSessions {
   /** Reloads the principal of each local socket of these users and re-evaluates its rooms; ends revoked sessions. */
   async refreshUsers(userIds: string[]): Promise<void> {
     for (const userId of userIds) {
-      for (const socket of [...(this.byUser.get(userId) ?? [])]) {
+      for (const socket of this.socketsOf(userId)) {
         const state = this.states.get(socket);
         if (!state) continue;
         try {
@@ -205,10 +255,8 @@ export class SocketSessions {
             socket.disconnect(true);
             continue;
           }
-          const scope = accessScope(p);
-          const wanted = socketRooms(p, await this.channels.readableChannelIds(p, scope));
-          state.principal = p;
-          state.scope = scope;
+          const wanted = socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p)));
+          state.principal = leanPrincipal(p);
           if (socket.connected) {
             this.applyRooms(socket, wanted);
             // Tells the client to refresh its lists (channels, cases): what it may read has changed.
@@ -231,8 +279,8 @@ export class SocketSessions {
    */
   async endRevoked(): Promise<number> {
     const bySession = new Map<string, Socket[]>();
-    for (const set of this.byUser.values())
-      for (const socket of set) {
+    for (const userId of this.byUser.keys())
+      for (const socket of this.socketsOf(userId)) {
         const sid = this.states.get(socket)?.principal.sessionId;
         if (!sid) continue;
         const list = bySession.get(sid);
