@@ -1,3 +1,6 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '#config';
 import { QueueFactory } from '#queue';
 import { Metrics } from '#metrics';
@@ -47,4 +50,43 @@ describe.each([
     expect(a.id).toBe(b.id);
     expect(await q.getDelayedCount()).toBe(1);
   });
+});
+
+/**
+ * BullMQ's PostgreSQL backend keeps a failed start and then fails every fetch at once; its worker loop would spin
+ * without ever yielding, starving the process (seen in CI: "too many clients already"). A database that does not
+ * exist fails the same way: the worker is closed, timers still fire, and it is started afresh a few seconds later.
+ */
+describe('a PostgreSQL worker whose backend cannot start', () => {
+  it('is closed instead of spinning, and started afresh', async () => {
+    const db = await createTestDatabase();
+    const missing = db.url.replace(/\/[^/?]+(\?|$)/, `/enlace_missing_${randomBytes(4).toString('hex')}$1`);
+    await db.drop();
+    const queues = new QueueFactory(
+      loadConfig({ DATABASE_URL: missing, JWT_SECRET: TEST_JWT_SECRET }),
+      missing,
+      new Metrics(),
+    );
+    const restarted: string[] = [];
+    let twice!: () => void;
+    const startedTwice = new Promise<void>((resolve) => (twice = resolve));
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
+      restarted.push(String(message));
+      if (restarted.length === 2) twice();
+    });
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      queues.worker('never-starts', async () => undefined);
+      // a timer set now still fires: the failing worker does not hold the event loop
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await startedTwice;
+      expect(restarted[0]).toMatch(
+        /worker never-starts: 50 errors within a second \(.*does not exist.*\); started afresh/,
+      );
+    } finally {
+      await queues.onApplicationShutdown();
+      error.mockRestore();
+      warn.mockRestore();
+    }
+  }, 30_000);
 });

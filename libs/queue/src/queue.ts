@@ -20,6 +20,11 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES] | string;
 
+/** Errors within one second after which a worker is taken as spinning (see `QueueFactory.guardAgainstSpinning`). */
+export const SPINNING_ERRORS = 50;
+/** A spinning worker is started afresh after this long. */
+export const RESTART_AFTER_MS = 3000;
+
 /** Resolved by main before the Nest app is created: the PostgreSQL URL in use (embedded or DATABASE_URL). */
 export const DATABASE_URL_RESOLVED = Symbol('DATABASE_URL_RESOLVED');
 
@@ -35,6 +40,9 @@ export class QueueFactory implements OnApplicationShutdown {
   private redis?: IORedis;
   /** Connections BullMQ was handed (it does not close connections it did not create). */
   private readonly owned: IORedis[] = [];
+  /** Workers waiting to be started afresh (see `guardAgainstSpinning`). */
+  private readonly restarts = new Set<NodeJS.Timeout>();
+  private closing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,8 +74,14 @@ export class QueueFactory implements OnApplicationShutdown {
     return this.redis;
   }
 
+  /**
+   * Each BullMQ queue and worker on PostgreSQL owns a pool, and a worker also a LISTEN connection: one pooled
+   * connection each (BullMQ's backend runs at `max: 1` without deadlocking: the LISTEN connection is apart) keeps a
+   * process with a dozen queues and workers near 35 connections. With 5 each, a busy moment could ask for 120, more
+   * than PostgreSQL's default `max_connections` (100) allows for the whole server.
+   */
   private postgresConnection() {
-    return { connectionString: this.databaseUrl, migrate: true, schema: 'bullmq', max: 5 };
+    return { connectionString: this.databaseUrl, migrate: true, schema: 'bullmq', max: 1 };
   }
 
   queue(name: QueueName): Queue {
@@ -90,35 +104,74 @@ export class QueueFactory implements OnApplicationShutdown {
     return q;
   }
 
+  /**
+   * Starts a worker (returned: the first instance; a worker started afresh by `guardAgainstSpinning` is another).
+   * Errors are logged at most once a second per worker.
+   */
   worker<T = unknown>(name: QueueName, handler: Processor<T>, opts: Partial<WorkerOptions> = {}): Worker<T> {
     // how late each job starts against when it was due (`enlace_job_lateness_seconds`)
     const processor: Processor<T> = (job, token, signal) => {
       this.metrics.jobStarted(name, job);
       return handler(job, token, signal);
     };
-    const w =
-      this.backend === 'redis'
-        ? new Worker<T>(name, processor, {
-            connection: this.own(this.redisConnection().duplicate()),
-            prefix: this.config.queuePrefix,
-            ...opts,
-          } as WorkerOptions)
-        : (new Worker<T>(
-            name,
-            processor,
-            { connection: this.postgresConnection(), ...opts } as any,
-            createPostgresBackend as any,
-          ) as Worker<T>);
-    w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
-    w.on('completed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'completed' }));
-    w.on('failed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'failed' }));
-    w.on('failed', (job: Job | undefined, e: Error) =>
-      this.logger.warn(
-        `job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`,
-      ),
-    );
-    this.workers.push(w as Worker);
-    return w;
+    const start = (): Worker<T> => {
+      const w =
+        this.backend === 'redis'
+          ? new Worker<T>(name, processor, {
+              connection: this.own(this.redisConnection().duplicate()),
+              prefix: this.config.queuePrefix,
+              ...opts,
+            } as WorkerOptions)
+          : (new Worker<T>(
+              name,
+              processor,
+              { connection: this.postgresConnection(), ...opts } as any,
+              createPostgresBackend as any,
+            ) as Worker<T>);
+      this.guardAgainstSpinning(w as Worker, name, start);
+      w.on('completed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'completed' }));
+      w.on('failed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'failed' }));
+      w.on('failed', (job: Job | undefined, e: Error) =>
+        this.logger.warn(
+          `job ${name}/${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`,
+        ),
+      );
+      this.workers.push(w as Worker);
+      return w;
+    };
+    return start();
+  }
+
+  /**
+   * BullMQ's PostgreSQL backend keeps a failed start (its first connection refused, e.g. "too many clients already",
+   * or a missing database) and then fails every fetch at once; its worker loop, which waits only after connection
+   * errors, then spins without yielding, starving the whole process. Seen here: a worker reporting that many errors
+   * within a second is closed (which ends its loop at once) and started afresh, with a new backend, a few seconds
+   * later; each second's first error is logged.
+   */
+  private guardAgainstSpinning(w: Worker, name: string, start: () => unknown): void {
+    let windowStart = 0;
+    let errors = 0;
+    w.on('error', (e: Error) => {
+      const now = Date.now();
+      if (now - windowStart > 1000) {
+        windowStart = now;
+        errors = 0;
+      }
+      errors++;
+      if (errors === 1) this.logger.warn(`worker ${name}: ${e.message}`);
+      if (errors !== SPINNING_ERRORS || this.closing) return;
+      this.logger.error(
+        `worker ${name}: ${errors} errors within a second (${e.message}); started afresh in ${RESTART_AFTER_MS} ms`,
+      );
+      this.workers.splice(this.workers.indexOf(w), 1);
+      void w.close(true).catch(() => undefined);
+      const timer = setTimeout(() => {
+        this.restarts.delete(timer);
+        if (!this.closing) start();
+      }, RESTART_AFTER_MS);
+      this.restarts.add(timer);
+    });
   }
 
   private own(connection: IORedis): IORedis {
@@ -152,6 +205,9 @@ export class QueueFactory implements OnApplicationShutdown {
    * drain, again (a no-op) on application shutdown.
    */
   async closeWorkers(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
     await Promise.allSettled(this.workers.map((w) => w.close()));
   }
 
