@@ -6,6 +6,7 @@
  * reading follows a full garbage collection in the server (bench/gc-on-signal.ts, preloaded into both).
  * The sockets come from CLIENT_PROCS child processes (bench/sockets-client.ts); clients and server share the 2 cores.
  * One user and session per socket, written straight to the database; tokens signed with the deployment's secret.
+ * RUNS runs (default 3), each server in a fresh process per run; the figures are the medians.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,6 +36,7 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000);
 const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 4);
 const WARMUP = Math.min(200, SOCKETS);
 const BATCH = 50;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECRET = randomBytes(32).toString('base64url');
 
 const openFilesLimit = () => /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
@@ -150,6 +152,8 @@ async function settledRss(pid: number): Promise<number> {
   return median(samples);
 }
 
+type Result = Awaited<ReturnType<typeof measure>>;
+
 async function measure(name: string, server: Proc, auths: (i: number) => object) {
   const warm = new Clients(1);
   await warm.connect(
@@ -187,8 +191,10 @@ async function main() {
   log(`open files limit ${openFilesLimit()} (each side needs ${SOCKETS} + a few)`);
   const database = await createBenchDatabase(PG_URL);
   const procs: Proc[] = [];
-  const results = [];
-  try {
+  const snapshots: Record<string, string> = process.env.BENCH_HEAP_SNAPSHOTS
+    ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
+    : {};
+  const startApi = async () => {
     const api = spawnProc(
       [join(root, 'dist', 'apps', 'api', 'src', 'main.js')],
       {
@@ -197,47 +203,65 @@ async function main() {
         ROLE: 'api',
         LOG_LEVEL: 'warn',
         NODE_OPTIONS: GC_ON_SIGNAL,
-        ...(process.env.BENCH_HEAP_SNAPSHOTS
-          ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
-          : {}),
+        ...snapshots,
         DATA_DIR: mkdtempSync(join(tmpdir(), 'enlace-bench-')),
       },
       await freePort(),
     );
     procs.push(api);
     await waitHttp(api, '/api/health');
+    return api;
+  };
+  const startBare = async () => {
+    const bare = spawnProc(
+      [join(benchDir, 'bare-sockets-server.js')],
+      { JWT_SECRET: SECRET, NODE_OPTIONS: GC_ON_SIGNAL, ...snapshots },
+      await freePort(),
+    );
+    procs.push(bare);
+    await waitHttp(bare, '/socket.io/?EIO=4&transport=polling');
+    return bare;
+  };
+  const stop = async (p: Proc) => {
+    procs.splice(procs.indexOf(p), 1);
+    await stopProc(p);
+  };
+  const runs: Array<{ enlace: Result; bare: Result }> = [];
+  try {
+    // Each run measures both servers, each in a fresh process (a process's RSS does not come back down when its
+    // sockets leave): the RSS readings vary by a few MB from run to run, so the figure is the median of RUNS.
+    let api = await startApi();
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     log(`seeding ${SOCKETS} officers with sessions`);
     const specs = await seed(db);
     await db.end();
-    results.push(await measure('enlace', api, (i) => ({ token: specs[i].token })));
-    await stopProc(procs.pop()!);
-
-    const bare = spawnProc(
-      [join(benchDir, 'bare-sockets-server.js')],
-      {
-        JWT_SECRET: SECRET,
-        NODE_OPTIONS: GC_ON_SIGNAL,
-        ...(process.env.BENCH_HEAP_SNAPSHOTS
-          ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
-          : {}),
-      },
-      await freePort(),
-    );
-    procs.push(bare);
-    await waitHttp(bare, '/socket.io/?EIO=4&transport=polling');
-    results.push(
-      await measure('bare socket.io', bare, (i) => ({ token: specs[i].token, rooms: specs[i].rooms })),
-    );
+    for (let run = 0; run < RUNS; run++) {
+      if (run > 0) api = await startApi();
+      const enlace = await measure('enlace', api, (i) => ({ token: specs[i].token }));
+      await stop(api);
+      const bareServer = await startBare();
+      const bare = await measure('bare socket.io', bareServer, (i) => ({
+        token: specs[i].token,
+        rooms: specs[i].rooms,
+      }));
+      await stop(bareServer);
+      runs.push({ enlace, bare });
+      log(`run ${run + 1}: ratio ${round(enlace.perSocketKb / bare.perSocketKb, 2)}`);
+    }
   } finally {
     await Promise.all(procs.map((p) => stopProc(p)));
     await database.drop();
   }
+  const medianOf = (side: 'enlace' | 'bare') => {
+    const perSocket = median(runs.map((r) => r[side].perSocketKb));
+    return { ...runs.find((r) => r[side].perSocketKb === perSocket)![side], perSocketKb: perSocket };
+  };
+  const results = [medianOf('enlace'), medianOf('bare')];
   const ratio = round(results[0].perSocketKb / results[1].perSocketKb, 2);
   const loadAtEnd = load();
   const text = [
-    `idle sockets benchmark: ${SOCKETS} authenticated WebSocket connections on one process, ${CLIENT_PROCS} client processes on the same 2 cores`,
+    `idle sockets benchmark: ${SOCKETS} authenticated WebSocket connections on one process, ${CLIENT_PROCS} client processes on the same 2 cores; median of ${RUNS} runs, each server in a fresh process per run`,
     table(
       [
         'server',
@@ -247,8 +271,9 @@ async function main() {
         'RSS before MB',
         'RSS after MB',
         'per socket KB',
+        'per socket KB, each run',
       ],
-      results.map((r) => [
+      results.map((r, i) => [
         r.name,
         String(r.sockets),
         String(round(r.connectMs / 1000)),
@@ -256,17 +281,19 @@ async function main() {
         String(r.rssBeforeMb),
         String(r.rssAfterMb),
         String(r.perSocketKb),
+        runs.map((run) => String((i === 0 ? run.enlace : run.bare).perSocketKb)).join(' / '),
       ]),
     ),
-    `ratio (Enlace ÷ bare socket.io, memory per socket): ${ratio.toFixed(2)}; target ≤ 1 (${ratio <= 1 ? 'met' : 'missed'})`,
+    `ratio (Enlace ÷ bare socket.io, median memory per socket): ${ratio.toFixed(2)}; target ≤ 1 (${ratio <= 1 ? 'met' : 'missed'}); per run ${runs.map((r) => round(r.enlace.perSocketKb / r.bare.perSocketKb, 2)).join(' / ')}`,
     `load average (1 min, 2 cores) at start ${loadAtStart}, at end ${loadAtEnd}; took ${Math.round((Date.now() - started) / 1000)} s`,
   ].join('\n');
   process.stdout.write(text + '\n');
   writeResults(
     'sockets',
     {
-      config: { SOCKETS, CLIENT_PROCS, WARMUP },
+      config: { SOCKETS, CLIENT_PROCS, WARMUP, RUNS },
       load: { start: loadAtStart, end: loadAtEnd },
+      runs,
       results,
       ratio,
     },
