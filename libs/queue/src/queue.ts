@@ -77,7 +77,7 @@ export class QueueFactory implements OnApplicationShutdown {
   /**
    * Each BullMQ queue and worker on PostgreSQL owns a pool, and a worker also a LISTEN connection: one pooled
    * connection each (BullMQ's backend runs at `max: 1` without deadlocking: the LISTEN connection is apart) keeps a
-   * process with a dozen queues and workers near 35 connections. With 5 each, a busy moment could ask for 120, more
+   * process with a dozen queues and workers near 30 connections. With 5 each, a busy moment could ask for 120, more
    * than PostgreSQL's default `max_connections` (100) allows for the whole server.
    */
   private postgresConnection() {
@@ -115,20 +115,20 @@ export class QueueFactory implements OnApplicationShutdown {
       return handler(job, token, signal);
     };
     const start = (): Worker<T> => {
-      const w =
-        this.backend === 'redis'
-          ? new Worker<T>(name, processor, {
-              connection: this.own(this.redisConnection().duplicate()),
-              prefix: this.config.queuePrefix,
-              ...opts,
-            } as WorkerOptions)
-          : (new Worker<T>(
-              name,
-              processor,
-              { connection: this.postgresConnection(), ...opts } as any,
-              createPostgresBackend as any,
-            ) as Worker<T>);
-      this.guardAgainstSpinning(w as Worker, name, start);
+      const redis = this.backend === 'redis' ? this.own(this.redisConnection().duplicate()) : undefined;
+      const w = redis
+        ? new Worker<T>(name, processor, {
+            connection: redis,
+            prefix: this.config.queuePrefix,
+            ...opts,
+          } as WorkerOptions)
+        : (new Worker<T>(
+            name,
+            processor,
+            { connection: this.postgresConnection(), ...opts } as any,
+            createPostgresBackend as any,
+          ) as Worker<T>);
+      this.guardAgainstSpinning(w as Worker, name, start, redis);
       w.on('completed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'completed' }));
       w.on('failed', () => this.metrics.jobsProcessed.inc({ queue: name, result: 'failed' }));
       w.on('failed', (job: Job | undefined, e: Error) =>
@@ -149,7 +149,7 @@ export class QueueFactory implements OnApplicationShutdown {
    * within a second is closed (which ends its loop at once) and started afresh, with a new backend, a few seconds
    * later; each second's first error is logged.
    */
-  private guardAgainstSpinning(w: Worker, name: string, start: () => unknown): void {
+  private guardAgainstSpinning(w: Worker, name: string, start: () => unknown, redis?: IORedis): void {
     let windowStart = 0;
     let errors = 0;
     w.on('error', (e: Error) => {
@@ -164,8 +164,16 @@ export class QueueFactory implements OnApplicationShutdown {
       this.logger.error(
         `worker ${name}: ${errors} errors within a second (${e.message}); started afresh in ${RESTART_AFTER_MS} ms`,
       );
-      this.workers.splice(this.workers.indexOf(w), 1);
-      void w.close(true).catch(() => undefined);
+      remove(this.workers, w);
+      void w
+        .close(true)
+        .catch(() => undefined)
+        .then(() => {
+          // the Redis connection handed to it is not closed by BullMQ
+          if (!redis) return;
+          remove(this.owned, redis);
+          return redis.quit().catch(() => undefined);
+        });
       const timer = setTimeout(() => {
         this.restarts.delete(timer);
         if (!this.closing) start();
@@ -216,4 +224,9 @@ export class QueueFactory implements OnApplicationShutdown {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.allSettled([...this.owned, ...(this.redis ? [this.redis] : [])].map((c) => c.quit()));
   }
+}
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }
