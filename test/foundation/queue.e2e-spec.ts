@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { loadConfig } from '#config';
 import { QueueFactory } from '#queue';
 import { Metrics } from '#metrics';
@@ -89,4 +90,43 @@ describe('a PostgreSQL worker whose backend cannot start', () => {
       warn.mockRestore();
     }
   }, 30_000);
+});
+
+/**
+ * The same failed start, then the database comes (as after "too many clients already" passes): the health round trip
+ * works again without a restart, and a job added then is run by the worker started afresh.
+ */
+describe('queues whose PostgreSQL backend could not start at first', () => {
+  it('recover once the database accepts connections', async () => {
+    const base = await createTestDatabase();
+    const dbName = `enlace_later_${randomBytes(4).toString('hex')}`;
+    const url = base.url.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
+    const admin = new pg.Client({ connectionString: base.url });
+    await admin.connect();
+    const queues = new QueueFactory(
+      loadConfig({ DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET }),
+      url,
+      new Metrics(),
+    );
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(queues.roundTrip()).rejects.toThrow(/does not exist/);
+      let doubled!: (n: number) => void;
+      const ran = new Promise<number>((resolve) => (doubled = resolve));
+      queues.worker<{ n: number }>('later-test', async (job) => doubled(job.data.n * 2));
+
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      await queues.roundTrip(10_000);
+      await queues.queue('later-test').add('double', { n: 21 });
+      expect(await ran).toBe(42);
+    } finally {
+      await queues.onApplicationShutdown();
+      error.mockRestore();
+      warn.mockRestore();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+      await base.drop();
+    }
+  }, 60_000);
 });

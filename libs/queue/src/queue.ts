@@ -100,8 +100,24 @@ export class QueueFactory implements OnApplicationShutdown {
             ) as Queue);
       q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
+      if (this.backend === 'postgres') this.replaceIfNotStarted(name, q);
     }
     return q;
+  }
+
+  /**
+   * BullMQ's PostgreSQL backend keeps a failed start (see `guardAgainstSpinning`): every later call on that queue
+   * would fail the same way. Such a queue is let go, so the next use makes a fresh one, which connects anew.
+   */
+  private replaceIfNotStarted(name: string, q: Queue): void {
+    q.waitUntilReady().catch((e: Error) => {
+      if (this.queues.get(name) !== q) return;
+      this.queues.delete(name);
+      this.logger.warn(
+        `queue ${name}: its backend did not start (${e.message}); the next use starts it afresh`,
+      );
+      void q.close().catch(() => undefined);
+    });
   }
 
   /**
