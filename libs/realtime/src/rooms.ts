@@ -1,20 +1,31 @@
 import { isStaff, type CaseAccessFacts, type ChannelVisibility, type Principal } from '#domain';
 
-/** At most this many room names are kept by `shared` (then it starts afresh: sharing is an economy, not a rule). */
-const SHARED_NAMES_MAX = 100_000;
-const sharedNames = new Map<string, string>();
+/**
+ * At most this many entries are kept by each of `shared` and `sharedValue` (then each starts afresh: sharing is an
+ * economy, not a rule).
+ */
+const SHARED_MAX = 100_000;
+const sharedTexts = new Map<string, string>();
+const sharedValues = new Map<string, unknown>();
+
+function intern<T>(table: Map<string, T>, key: string, make: () => T): T {
+  const known = table.get(key);
+  if (known !== undefined) return known;
+  if (table.size >= SHARED_MAX) table.clear();
+  const value = make();
+  table.set(key, value);
+  return value;
+}
 
 /**
- * One string per room name, however many sockets join that room: the adapter keeps each socket's room names, and a
- * channel's name built anew for each of its sockets costs every socket ~64 bytes per room (bench:sockets).
+ * One string per room name (or other short text), however many sockets hold it: the adapter keeps each socket's
+ * room names, and a channel's name built anew for each of its sockets costs every socket ~64 bytes per room
+ * (bench:sockets).
  */
-export function shared(name: string): string {
-  const known = sharedNames.get(name);
-  if (known !== undefined) return known;
-  if (sharedNames.size >= SHARED_NAMES_MAX) sharedNames.clear();
-  sharedNames.set(name, name);
-  return name;
-}
+export const shared = (text: string): string => intern(sharedTexts, text, () => text);
+
+/** One instance per key, made once by `make`, for what many sockets hold alike (never mutate it: freeze it). */
+export const sharedValue = <T>(key: string, make: () => T): T => intern(sharedValues, key, make) as T;
 
 /** socket.io room names: decided here and nowhere else. */
 export const rooms = {

@@ -12,7 +12,15 @@ import {
   SessionsRepository,
   type Principal,
 } from '#domain';
-import { isPresenceRoom, RealtimeServer, rooms, shared, socketRooms, type RecoveredSession } from '#realtime';
+import {
+  isPresenceRoom,
+  RealtimeServer,
+  rooms,
+  shared,
+  sharedValue,
+  socketRooms,
+  type RecoveredSession,
+} from '#realtime';
 
 /** What the gateway keeps for each live socket of this process. */
 export interface SocketState {
@@ -39,24 +47,12 @@ const IDLE: Promise<unknown> = Promise.resolve();
 /** A handshake's `auth` once it has been checked. */
 const NO_AUTH: Record<string, never> = Object.freeze({});
 
-/** At most this many values are kept by `sharedValue` (then it starts afresh). */
-const SHARED_VALUES_MAX = 10_000;
-const sharedValues = new Map<string, unknown>();
-function sharedValue<T>(key: string, make: () => T): T {
-  const known = sharedValues.get(key);
-  if (known !== undefined) return known as T;
-  if (sharedValues.size >= SHARED_VALUES_MAX) sharedValues.clear();
-  const value = make();
-  sharedValues.set(key, value);
-  return value;
-}
-
 /**
  * The principal a socket keeps: the same values, with its memberships, roles and short strings (country, locale,
  * time zone) shared, frozen, with every other socket whose principal has them equal: most officers of a network have
  * the same memberships, which each socket would otherwise hold a copy of (bench:sockets).
  */
-export function leanPrincipal(p: Principal): Principal {
+function leanPrincipal(p: Principal): Principal {
   const memberships = sharedValue(`m${JSON.stringify(p.memberships)}`, () =>
     Object.freeze(p.memberships.map((m) => Object.freeze({ ...m }))),
   ) as Principal['memberships'];
