@@ -53,6 +53,13 @@ describe.each([
   });
 });
 
+/** The same server's URL for another database name. */
+const withDatabase = (url: string, name: string) => url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+
+/** A QueueFactory on BullMQ's PostgreSQL backend at `url` (no REDIS_URL). */
+const postgresQueues = (url: string) =>
+  new QueueFactory(loadConfig({ DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET }), url, new Metrics());
+
 /**
  * BullMQ's PostgreSQL backend keeps a failed start and then fails every fetch at once; its worker loop would spin
  * without ever yielding, starving the process (seen in CI: "too many clients already"). A database that does not
@@ -61,13 +68,9 @@ describe.each([
 describe('a PostgreSQL worker whose backend cannot start', () => {
   it('is closed instead of spinning, and started afresh', async () => {
     const db = await createTestDatabase();
-    const missing = db.url.replace(/\/[^/?]+(\?|$)/, `/enlace_missing_${randomBytes(4).toString('hex')}$1`);
+    const missing = withDatabase(db.url, `enlace_missing_${randomBytes(4).toString('hex')}`);
     await db.drop();
-    const queues = new QueueFactory(
-      loadConfig({ DATABASE_URL: missing, JWT_SECRET: TEST_JWT_SECRET }),
-      missing,
-      new Metrics(),
-    );
+    const queues = postgresQueues(missing);
     const restarted: string[] = [];
     let twice!: () => void;
     const startedTwice = new Promise<void>((resolve) => (twice = resolve));
@@ -100,14 +103,9 @@ describe('queues whose PostgreSQL backend could not start at first', () => {
   it('recover once the database accepts connections', async () => {
     const base = await createTestDatabase();
     const dbName = `enlace_later_${randomBytes(4).toString('hex')}`;
-    const url = base.url.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
     const admin = new pg.Client({ connectionString: base.url });
     await admin.connect();
-    const queues = new QueueFactory(
-      loadConfig({ DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET }),
-      url,
-      new Metrics(),
-    );
+    const queues = postgresQueues(withDatabase(base.url, dbName));
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
