@@ -213,11 +213,14 @@ describe('on the machine PostgreSQL and Redis (DATABASE_URL, REDIS_URL)', () => 
     const health = await waitHealthy(api, 15_000);
     expect(health.body).toMatchObject({ status: 'ok', queueBackend: 'redis' });
     // a worker has no HTTP server but serves /metrics on METRICS_PORT: its queues, jobs and pool
+    // the listener opens while the worker's modules still start their workers: wait until the last ones show
+    const complete = (s?: Scrape) =>
+      !!s?.labelValues('enlace_job_lateness_seconds', 'queue').length &&
+      s.labelValues('enlace_queue_jobs', 'queue').includes('missed-messages');
     let scrape: Scrape | undefined;
-    for (let i = 0; i < 150 && !scrape?.labelValues('enlace_job_lateness_seconds', 'queue').length; i++) {
+    for (let i = 0; i < 150 && !complete(scrape); i++) {
       scrape = await Scrape.of(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined);
-      if (!scrape?.labelValues('enlace_job_lateness_seconds', 'queue').length)
-        await new Promise((r) => setTimeout(r, 100));
+      if (!complete(scrape)) await new Promise((r) => setTimeout(r, 100));
     }
     expect(scrape!.labelValues('enlace_queue_jobs', 'queue')).toEqual(
       expect.arrayContaining(['missed-messages']),
