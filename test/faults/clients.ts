@@ -18,7 +18,7 @@ export class FaultClient {
   readonly socket: Socket;
   /** seq → message, as the client would show it (live deliveries and sync pages together). */
   readonly view = new Map<number, SeenMessage>();
-  /** How often each message id arrived as a live `message.created` (must never exceed 1). */
+  /** How often each message id arrived as a live `message.created` (once; see `expectChannelIntact`). */
   readonly live = new Map<string, number>();
   /** Two different messages claiming one seq (must stay empty). */
   readonly conflicts: string[] = [];
@@ -163,8 +163,8 @@ export class FaultClient {
     return [...this.view.keys()].sort((a, b) => a - b);
   }
 
-  duplicateLiveDeliveries(): string[] {
-    return [...this.live].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
+  duplicateLiveDeliveries(): Array<{ id: string; times: number }> {
+    return [...this.live].filter(([, n]) => n > 1).map(([id, times]) => ({ id, times }));
   }
 
   close(): void {

@@ -120,9 +120,15 @@ export async function storedMessages(
 /**
  * The "nothing acknowledged is lost, nothing is stored twice" checks of a channel after a fault: every acknowledged
  * clientMessageId is stored once with the id and seq its ack gave; seqs run 1..n without a gap; every client shows
- * exactly those messages, none delivered live twice. Returns the stored rows.
+ * exactly those messages, none delivered live twice, except those in `republished`: messages published while Redis
+ * stopped, which may reach a reader on another process twice (at most) and are still shown once. Returns the rows.
  */
-export async function expectChannelIntact(databaseUrl: string, channelId: string, clients: FaultClient[]) {
+export async function expectChannelIntact(
+  databaseUrl: string,
+  channelId: string,
+  clients: FaultClient[],
+  republished: ReadonlySet<string> = new Set(),
+) {
   const rows = await storedMessages(databaseUrl, channelId);
   expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
   const byCmid = new Map<string, { id: string; seq: number }[]>();
@@ -135,7 +141,7 @@ export async function expectChannelIntact(databaseUrl: string, channelId: string
   const ids = rows.map((r) => r.id);
   for (const c of clients) {
     expect(c.conflicts).toEqual([]);
-    expect(c.duplicateLiveDeliveries()).toEqual([]);
+    expect(c.duplicateLiveDeliveries().filter((d) => !republished.has(d.id) || d.times > 2)).toEqual([]);
     expect(c.seqs()).toEqual(rows.map((r) => r.seq));
     expect(c.seqs().map((s) => c.view.get(s)!.id)).toEqual(ids);
   }
