@@ -8,9 +8,10 @@ import { call, cid, connect, type ClientSocket } from './support.js';
 jest.setTimeout(60_000);
 
 /**
- * What the server keeps for each idle socket (bench:sockets measures it): no bearer token and no HTTP request once
- * the connection is open, listeners shared by every socket, and principals that share their equal parts. Each
- * economy must leave the socket working: the same sockets then send and are answered.
+ * What the server keeps for each idle socket (bench:sockets measures it): no bearer token, HTTP request or request
+ * headers once the connection is open, one listener shared by every socket (no handlers, listener table or packet
+ * middleware per socket), and principals that share their equal parts. Each economy must leave the socket working:
+ * the same sockets then send and are answered.
  */
 describe('what the server keeps per socket', () => {
   let app: TestApp;
@@ -29,7 +30,7 @@ describe('what the server keeps per socket', () => {
     await app?.close();
   });
 
-  it('keeps no token nor request, shares listeners and membership lists, and still serves both sockets', async () => {
+  it('keeps no token, request nor headers, shares its listener and membership lists, and still serves', async () => {
     for (const u of [gt, mx]) sockets.push(await connect(app.url, u.token));
     const io = app.runtime.app.get(RealtimeServer).server()!;
     const [a, b] = [...io.of('/').sockets.values()];
@@ -40,15 +41,25 @@ describe('what the server keeps per socket', () => {
       expect(JSON.stringify(s.handshake)).not.toContain(gt.token);
       expect(JSON.stringify(s.handshake)).not.toContain(mx.token);
       expect(s.conn.request).toBeNull();
+      expect(s.handshake).toMatchObject({ headers: {}, query: {}, url: '' });
+      expect(s.handshake.address).toContain('127.0.0.1');
+      expect(Date.parse(s.handshake.time)).toBeGreaterThan(Date.now() - 60_000);
+      // nothing per socket to dispatch its events: one listener for all, no handlers, no packet middleware
+      expect(s.listenersAny()).toHaveLength(1);
+      const functionLists = Reflect.ownKeys(s).filter((k) => {
+        const v = (s as any)[k];
+        return Array.isArray(v) && v.some((f) => typeof f === 'function');
+      });
+      expect(functionLists.sort()).toEqual(['_anyListeners', '_anyOutgoingListeners']);
+      expect((s as unknown as { fns: unknown[] }).fns).toEqual([]);
+      for (const event of ['message.send', 'sync', 'presence.watch']) expect(s.listeners(event)).toEqual([]);
     }
+    expect(a.listenersAny()[0]).toBe(b.listenersAny()[0]);
+    expect(a.listenersAnyOutgoing()[0]).toBe(b.listenersAnyOutgoing()[0]);
     const sessions = app.runtime.app.get(SocketSessions);
     const [pa, pb] = [a, b].map((s) => sessions.state(s)!.principal);
     expect(pa.memberships).toBe(pb.memberships);
     expect(Object.isFrozen(pa.memberships[0])).toBe(true);
-    for (const event of ['message.send', 'sync', 'presence.watch']) {
-      expect(a.listeners(event)).toHaveLength(1);
-      expect(a.listeners(event)[0]).toBe(b.listeners(event)[0]);
-    }
 
     const general = (await gt.http.get('/api/networks/smuggling-trafficking/channels')).body.find(
       (c: any) => c.name === 'general',
@@ -62,5 +73,9 @@ describe('what the server keeps per socket', () => {
     const synced = await call(sockets[1], 'sync', { cursors: { [general]: 0 } });
     expect(synced.ok).toBe(true);
     expect(synced.data.messages.map((m: any) => m.body)).toContain('still served');
+    // kept for connection state recovery (in-memory adapter, two minutes): the message, not the users' presence
+    const kept = (io.of('/').adapter as unknown as { packets: Array<{ data: unknown[] }> }).packets;
+    expect(kept.map((p) => p.data[0])).toContain('message.created');
+    expect(kept.map((p) => p.data[0])).not.toContain('presence');
   });
 });

@@ -2,9 +2,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import { WebSocketsController } from '@nestjs/websockets/web-sockets-controller.js';
 import { isObservable } from 'rxjs';
-import type { Server, ServerOptions, Socket } from 'socket.io';
+import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '#config';
+import { addAnyListener } from './any-listener.js';
 import { RealtimeServer } from './realtime.server.js';
 
 /** Frames above this close the connection (engine.io): well below 2 MB, above a 10,000-character body. */
@@ -25,6 +27,7 @@ export class EnlaceIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
   ) {
     super(app);
+    shareGatewayHandlers();
   }
 
   override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
@@ -49,45 +52,64 @@ export class EnlaceIoAdapter extends IoAdapter {
   }
 
   private readonly fail = (error: unknown) => this.logger.error(error);
-  /** The listeners shared by every socket, one per handler position and event (see `bindMessageHandlers`). */
-  private readonly listeners = new Map<string, (this: Socket, ...args: unknown[]) => void>();
+  /** Per namespace: each client event's handler, as Nest built it (see `bindGatewayHandlers`). */
+  private readonly routes = new Map<string, Map<string, Route>>();
+  /** The one `onAny` listener of every socket (socket.io calls it with the socket as `this`). */
+  private readonly onPacket = (() => {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const adapter = this;
+    return function (this: Socket, event: unknown, ...args: unknown[]) {
+      adapter.route(this, event, args);
+    };
+  })();
 
-  /**
-   * Nest's IoAdapter passes every packet of every socket through rxjs (`fromEvent`, `mergeMap`, `defer`, `filter`,
-   * `takeUntil`): a subscription per event name per socket, and several operator objects per packet, which cost the
-   * gateway more CPU than validating and storing a message. The gateway's handlers return promises, so they are bound
-   * here as plain listeners with the same contract: the handler's result answers through the ack (or is emitted when
-   * it names an `event`), nothing is answered for `undefined` (the WS exception filter has answered), a handler that
-   * returns an Observable is subscribed, and a failure is logged without ever removing the socket's listeners.
-   *
-   * Each socket keeps only the array of the handlers Nest bound to it; the listeners themselves are shared by every
-   * socket (a socket.io listener is called with the socket as `this`), which spares each idle socket a closure and
-   * its context per event (~1 KB in all: bench:sockets).
-   */
-  override bindMessageHandlers(
-    socket: Socket,
-    handlers: MessageMappingProperties[],
-    _transform: (data: unknown) => unknown,
-  ): void {
-    const earlier = (socket as SocketWithHandlers)[HANDLERS] ?? [];
-    handlers.forEach(({ message, isAckHandledManually }, i) =>
-      socket.on(message as string, this.listener(earlier.length + i, !!isAckHandledManually)),
-    );
-    (socket as SocketWithHandlers)[HANDLERS] = [...earlier, ...handlers.map((h) => h.callback)];
+  /** As Nest's, with a plain listener instead of `once` and a wrapper: a socket disconnects once. */
+  override bindClientDisconnect(client: Socket, callback: (reason: unknown) => void): void {
+    client.on('disconnect', callback);
   }
 
-  private listener(index: number, manualAck: boolean): (this: Socket, ...args: unknown[]) => void {
-    const key = `${index}:${manualAck}`;
-    let listener = this.listeners.get(key);
-    if (!listener) {
-      // eslint-disable-next-line @typescript-eslint/no-this-alias
-      const adapter = this;
-      listener = function (this: Socket, ...args: unknown[]) {
-        adapter.dispatch(this, (this as SocketWithHandlers)[HANDLERS]![index], manualAck, args);
-      };
-      this.listeners.set(key, listener);
+  /** Not used: Nest hands this adapter its gateways' handlers unbound (`bindGatewayHandlers`). */
+  override bindMessageHandlers(): void {
+    throw new Error('EnlaceIoAdapter binds handlers once per gateway (bindGatewayHandlers), not per socket');
+  }
+
+  /**
+   * A gateway's handlers for a new socket (called by Nest through `shareGatewayHandlers` instead of binding each
+   * handler to each socket). Nest's IoAdapter would pass every packet of every socket through rxjs (`fromEvent`,
+   * `mergeMap`, `defer`, `filter`, `takeUntil`: a subscription per event per socket, several operator objects per
+   * packet, which cost more CPU than validating and storing a message). Here, with the same contract: the handler's
+   * result answers through the ack (or is emitted when it names an `event`), nothing is answered for `undefined` (the
+   * WS exception filter has answered), a handler that returns an Observable is subscribed, and a failure is logged
+   * without ever ending the socket's listening.
+   *
+   * The handlers are kept once per namespace, and every socket has one listener, the same function for all (`onAny`,
+   * called before socket.io's own dispatch): it runs the namespace's packet guard (see `guardPackets`), then the
+   * event's handler with the socket. An idle socket holds no handler, listener table or middleware of its own.
+   */
+  bindGatewayHandlers(socket: Socket, handlers: MessageMappingProperties[]): void {
+    let routes = this.routes.get(socket.nsp.name);
+    if (!routes) this.routes.set(socket.nsp.name, (routes = new Map()));
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      const route = routes.get(message as string);
+      if (!route) routes.set(message as string, { callback, manualAck: !!isAckHandledManually });
+      else if (route.callback !== callback)
+        // a second gateway on the namespace handling the same event: only the first is served (Nest ran both)
+        this.logger.error(
+          `two gateways handle socket event ${String(message)} in namespace ${socket.nsp.name}`,
+        );
     }
-    return listener;
+    addAnyListener(socket, 'in', this.onPacket);
+  }
+
+  private route(socket: Socket, event: unknown, args: unknown[]): void {
+    try {
+      const guard = guards.get(socket.nsp);
+      if (guard && !guard(socket, event, args)) return;
+    } catch (error) {
+      return this.fail(error);
+    }
+    const route = typeof event === 'string' ? this.routes.get(socket.nsp.name)?.get(event) : undefined;
+    if (route) this.dispatch(socket, route.callback, route.manualAck, args);
   }
 
   private dispatch(socket: Socket, callback: Handler, manualAck: boolean, args: unknown[]): void {
@@ -95,7 +117,7 @@ export class EnlaceIoAdapter extends IoAdapter {
     const reply = manualAck ? undefined : ack;
     let result: unknown;
     try {
-      result = callback(data, ack);
+      result = callback(socket, data, ack);
     } catch (error) {
       return this.fail(error);
     }
@@ -107,10 +129,55 @@ export class EnlaceIoAdapter extends IoAdapter {
   }
 }
 
-type Handler = MessageMappingProperties['callback'];
-/** Where a socket keeps the handlers Nest bound to it, in the order of the shared listeners' positions. */
-const HANDLERS = Symbol('enlace.handlers');
-type SocketWithHandlers = Socket & { [HANDLERS]?: Handler[] };
+/**
+ * Checked before the handler of every client event of a namespace (rate limit, unknown events, the payload's arity):
+ * `args` are the event's arguments, its ack callback last when it has one. False (after answering, if it wants) drops
+ * the event. One function for the namespace, not a middleware per socket.
+ */
+export type PacketGuard = (socket: Socket, event: unknown, args: unknown[]) => boolean;
+const guards = new WeakMap<Namespace, PacketGuard>();
+
+/** Installs the namespace's packet guard (the gateway's, in `afterInit`). */
+export function guardPackets(nsp: Namespace, guard: PacketGuard): void {
+  guards.set(nsp, guard);
+}
+
+/** A handler as Nest builds it (`WsContextCreator`: filters, pipes, guards, interceptors): the socket comes first. */
+type Handler = (socket: Socket, data: unknown, ack?: unknown) => unknown;
+
+interface Route {
+  callback: Handler;
+  manualAck: boolean;
+}
+
+const PATCHED = Symbol.for('enlace.sharedGatewayHandlers');
+interface NestWebSocketsController {
+  config: { getIoAdapter(): unknown };
+  subscribeMessages(handlers: MessageMappingProperties[], client: unknown, instance: unknown): void;
+  [PATCHED]?: true;
+}
+
+/**
+ * Nest binds each gateway handler to each socket (`WebSocketsController.subscribeMessages`: `callback.bind(instance,
+ * client)` for every event) and hands the adapter the bound functions, which it must keep for the socket's life:
+ * nine per socket here, 0.7 KB per idle socket (bench:sockets). The handlers Nest builds are arrow functions that take
+ * the socket first (`this` is not theirs), so calling one with the socket is the same call. For an app whose adapter
+ * is `EnlaceIoAdapter`, Nest hands it the handlers unbound (`bindGatewayHandlers`); any other adapter gets Nest's own
+ * binding. Checked when the adapter is created: if Nest no longer binds that way, the service refuses to start.
+ */
+function shareGatewayHandlers(): void {
+  const proto = WebSocketsController.prototype as unknown as NestWebSocketsController;
+  if (proto[PATCHED]) return;
+  const original = proto.subscribeMessages;
+  if (typeof original !== 'function' || !/callback\.bind\(instance, client\)/.test(String(original)))
+    throw new Error('@nestjs/websockets changed: gateway handlers cannot be shared; refusing to start');
+  proto.subscribeMessages = function (this: NestWebSocketsController, handlers, client, instance) {
+    const adapter = this.config.getIoAdapter();
+    if (adapter instanceof EnlaceIoAdapter) adapter.bindGatewayHandlers(client as Socket, handlers);
+    else original.call(this, handlers, client, instance);
+  };
+  proto[PATCHED] = true;
+}
 
 /** A handler's result: emitted when it names an `event`, else the ack's answer; nothing for `undefined`. */
 function answer(socket: Socket, response: any, ack: unknown): void {

@@ -5,3 +5,4 @@ export * from './recovery-guard.js';
 export * from './server-events.js';
 export * from './rooms.js';
 export * from './realtime-fanout.js';
+export * from './in-memory-adapter.js';

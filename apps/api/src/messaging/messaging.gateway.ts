@@ -19,11 +19,11 @@ import {
   PresenceService,
   type RequestContext,
 } from '#domain';
-import { guardRecovery, RealtimeServer, rooms } from '#realtime';
+import { guardPackets, guardRecovery, RealtimeServer, rooms } from '#realtime';
 import { PostingLimiter } from '../common/posting-limiter.js';
 import { DtoPayloadPipe as V } from './socket/dto-payload.pipe.js';
 import { socketPayloads as P, SOCKET_EVENTS, type SocketPayload } from './socket/socket-payloads.js';
-import { RATE_BURST, socketPacketMiddleware } from './socket/socket-packet.middleware.js';
+import { RATE_BURST, socketPacketGuard } from './socket/socket-packet.guard.js';
 import {
   SocketSessions,
   handshakeRefusal,
@@ -35,7 +35,7 @@ import { WsAckExceptionFilter } from './socket/ws-ack-exception.filter.js';
 
 /**
  * The socket.io entry point (API.md "Realtime"). The server comes from `EnlaceIoAdapter` (libs/realtime); here:
- * the handshake middleware (access token), the guard on connection state recovery, the packet middleware (rate
+ * the handshake middleware (access token), the guard on connection state recovery, the packet guard (rate
  * limit, strikes, unknown events) and one thin handler per client event, each answering its ack `{ok:true,data}`;
  * whatever a handler throws is answered `{ok:false,error}` by `WsAckExceptionFilter`.
  */
@@ -73,6 +73,10 @@ export class MessagingGateway
       );
     });
     guardRecovery(io.of('/'), (auth, session) => this.sessions.mayRecover(auth, session));
+    guardPackets(
+      io.of('/'),
+      socketPacketGuard((s) => this.sessions.state(s), SOCKET_EVENTS, this.logger),
+    );
     // Access changes (memberships, roles, sessions) from any process re-evaluate the rooms of that user's sockets.
     this.realtime.cluster.on(
       'access.changed',
@@ -84,12 +88,7 @@ export class MessagingGateway
   }
 
   handleConnection(socket: Socket): void {
-    const state = this.sessions.connected(socket);
-    if (!state) {
-      socket.disconnect(true);
-      return;
-    }
-    socket.use(socketPacketMiddleware(socket, state, SOCKET_EVENTS, this.logger));
+    if (!this.sessions.connected(socket)) socket.disconnect(true);
   }
 
   handleDisconnect(socket: Socket): void {

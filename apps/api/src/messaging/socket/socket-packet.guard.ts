@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { Event, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
+import type { PacketGuard } from '#realtime';
 import { DomainError, RateLimited, ValidationFailed } from '#domain';
 import type { SocketState } from './socket-sessions.js';
 import { toAckError } from './ws-error.js';
@@ -20,25 +21,28 @@ function take(state: SocketState): boolean {
 }
 
 /**
- * The packet middleware of every socket, before any `@SubscribeMessage` handler: the per-socket rate limit, the
- * refusal of unknown events, of events without an ack callback and of anything but exactly one payload. A refused
- * event is answered `{ok:false,error}` (when it has an ack) and counts a strike; `MAX_STRIKES` in a row end the
- * connection. Payload shapes are checked by each handler's pipe; a handled event resets the strikes.
+ * The packet guard of every socket, before any `@SubscribeMessage` handler (one function for all sockets: see
+ * `guardPackets`): the per-socket rate limit, the refusal of unknown events, of events without an ack callback and of
+ * anything but exactly one payload. A refused event is answered `{ok:false,error}` (when it has an ack) and counts a
+ * strike; `MAX_STRIKES` in a row end the connection. Payload shapes are checked by each handler's pipe; a handled
+ * event resets the strikes. A socket without a state (refused at connection, being disconnected) is served nothing.
  */
-export function socketPacketMiddleware(
-  socket: Socket,
-  state: SocketState,
+export function socketPacketGuard(
+  stateOf: (socket: Socket) => SocketState | undefined,
   events: ReadonlySet<string>,
   logger: Logger,
-): (packet: Event, next: (err?: Error) => void) => void {
-  return (packet, next) => {
-    const [event, ...args] = packet as unknown[];
-    const ack =
-      typeof args[args.length - 1] === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
+): PacketGuard {
+  return (socket, event, args) => {
+    const state = stateOf(socket);
+    if (!state) return false;
+    const last = args.length - 1;
+    const ack = typeof args[last] === 'function' ? (args[last] as (answer: unknown) => void) : undefined;
+    const payloads = ack ? last : args.length;
     const no = (error: unknown) => {
       state.strikes += 1;
       if (ack) ack(toAckError(error, state.principal.locale, logger));
       if (state.strikes >= MAX_STRIKES) socket.disconnect(true);
+      return false;
     };
     if (!take(state))
       return no(
@@ -64,12 +68,12 @@ export function socketPacketMiddleware(
           },
         ]),
       );
-    if (args.length !== 1)
+    if (payloads !== 1)
       return no(
         new ValidationFailed([
           { field: 'payload', message: 'must be exactly one object', es: 'debe ser exactamente un objeto' },
         ]),
       );
-    next();
+    return true;
   };
 }

@@ -29,7 +29,7 @@ export interface SocketState {
   expiresAt: number;
   /** The second (epoch, rounded up) its token expires: its bucket in `expiries`. */
   expirySecond?: number;
-  /** Per-socket token bucket of client events (see socket-packet.middleware.ts). */
+  /** Per-socket token bucket of client events (see socket-packet.guard.ts). */
   tokens: number;
   refilledAt: number;
   /** Refused events in a row. */
@@ -43,9 +43,6 @@ export interface SocketState {
 
 /** The write queue of a socket that has written nothing yet (shared: one less promise per idle socket). */
 const IDLE: Promise<unknown> = Promise.resolve();
-
-/** A handshake's `auth` once it has been checked. */
-const NO_AUTH: Record<string, never> = Object.freeze({});
 
 /**
  * The principal a socket keeps: the same values, with its memberships, roles and short strings (country, locale,
@@ -67,7 +64,8 @@ function leanPrincipal(p: Principal): Principal {
     locale: shared(p.locale) as Principal['locale'],
     timezone: shared(p.timezone),
     roles,
-    calendarToken: p.calendarToken,
+    // a secret (the calendar feed's) that nothing on a socket reads: not kept for the connection's life
+    calendarToken: '',
     memberships,
     sessionId: p.sessionId,
   };
@@ -131,8 +129,6 @@ export class SocketSessions {
     await this.mfa.ensureEnrolled(principal);
     // A recovered session belongs to whoever opened it.
     if (socket.recovered && (socket.data as any)?.userId !== principal.id) throw unauthorized();
-    // the bearer token is not kept for the connection's life (nothing reads it again; a reconnection brings its own)
-    socket.handshake.auth = NO_AUTH;
     const { tokenExpiresAt, ...p } = principal;
     const initialRooms = socketRooms(p, await this.channels.readableChannelIds(p, accessScope(p)));
     socket.data = { userId: p.id };
@@ -274,25 +270,23 @@ export class SocketSessions {
    * that did not arrive. One query for all the sockets of this process.
    */
   async endRevoked(): Promise<number> {
-    const bySession = new Map<string, Socket[]>();
-    for (const userId of this.byUser.keys())
-      for (const socket of this.socketsOf(userId)) {
-        const sid = this.states.get(socket)?.principal.sessionId;
-        if (!sid) continue;
-        const list = bySession.get(sid);
-        if (list) list.push(socket);
-        else bySession.set(sid, [socket]);
+    const sessionOf = (socket: Socket) => this.states.get(socket)?.principal.sessionId;
+    const sessionIds: string[] = [];
+    for (const held of this.byUser.values())
+      for (const socket of held instanceof Set ? held : [held]) {
+        const sid = sessionOf(socket);
+        if (sid) sessionIds.push(sid);
       }
-    if (!bySession.size) return 0;
-    const live = await this.sessionsRepo.stillLive([...bySession.keys()], this.clock.now());
+    const gone = await this.sessionsRepo.ended(sessionIds, this.clock.now());
+    if (!gone.size) return 0;
     let ended = 0;
-    for (const [sid, sockets] of bySession) {
-      if (live.has(sid)) continue;
-      for (const socket of sockets) {
+    for (const held of [...this.byUser.values()])
+      for (const socket of held instanceof Set ? [...held] : [held]) {
+        const sid = sessionOf(socket);
+        if (!sid || !gone.has(sid)) continue;
         socket.disconnect(true);
         ended++;
       }
-    }
     return ended;
   }
 
