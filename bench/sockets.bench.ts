@@ -3,14 +3,15 @@
  * the memory each costs, against bare socket.io with the same server options, transport (WebSocket, no compression),
  * clients and number of rooms per socket, in the same run. Memory per socket = (RSS with every socket connected and
  * settled − RSS after a warm-up of WARMUP sockets that connected and left) ÷ SOCKETS, the same method for both; each
- * reading follows a full garbage collection in the server (bench/gc-on-signal.ts, preloaded into both).
+ * reading follows a full, compacting garbage collection in the server (bench/gc-on-signal.ts, preloaded into both),
+ * which also reports V8's used heap: the live JS objects per socket are printed beside the RSS.
  * The sockets come from CLIENT_PROCS child processes (bench/sockets-client.ts); clients and server share the 2 cores.
  * One user and session per socket, written straight to the database; tokens signed with the deployment's secret.
  * RUNS runs (default 3), each server in a fresh process per run; the figures are the medians.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -137,11 +138,20 @@ class Clients {
   }
 }
 
-/** Median of three RSS samples a second apart (after the sockets settled). */
-/** Both servers start with this preload: SIGUSR2 collects their garbage before each reading (the same for both). */
+/** Both servers start with this preload: SIGUSR2 collects (and compacts) their garbage before each reading. */
 const GC_ON_SIGNAL = `--import=${join(benchDir, 'gc-on-signal.js')}`;
 
-async function settledRss(pid: number): Promise<number> {
+interface Reading {
+  /** Median of three RSS samples a second apart, after the collection. */
+  rss: number;
+  /** V8's heap after the collection: live objects, and what it keeps committed. */
+  heapUsed: number;
+  heapCommitted: number;
+}
+
+async function settled(pid: number): Promise<Reading> {
+  const file = join(tmpdir(), `enlace-bench-heap-${pid}.json`); // written by gc-on-signal.ts
+  rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');
   await sleep(3000);
   const samples: number[] = [];
@@ -149,7 +159,8 @@ async function settledRss(pid: number): Promise<number> {
     samples.push(rssBytes(pid));
     await sleep(1000);
   }
-  return median(samples);
+  const heap = JSON.parse(readFileSync(file, 'utf8')) as { used: number; committed: number };
+  return { rss: median(samples), heapUsed: heap.used, heapCommitted: heap.committed };
 }
 
 type Result = Awaited<ReturnType<typeof measure>>;
@@ -162,14 +173,14 @@ async function measure(name: string, server: Proc, auths: (i: number) => object)
   );
   await warm.closeSockets();
   warm.end();
-  const before = await settledRss(server.child.pid!);
+  const before = await settled(server.child.pid!);
   const clients = new Clients(CLIENT_PROCS);
   log(`${name}: connecting ${SOCKETS} sockets from ${CLIENT_PROCS} processes`);
   const { ms: connectMs, retries } = await clients.connect(
     server.url,
     Array.from({ length: SOCKETS }, (_, i) => auths(i)),
   );
-  const after = await settledRss(server.child.pid!);
+  const after = await settled(server.child.pid!);
   await clients.closeSockets();
   clients.end();
   const result = {
@@ -177,9 +188,13 @@ async function measure(name: string, server: Proc, auths: (i: number) => object)
     sockets: SOCKETS,
     connectMs: Math.round(connectMs),
     retries,
-    rssBeforeMb: round(before / 2 ** 20),
-    rssAfterMb: round(after / 2 ** 20),
-    perSocketKb: round((after - before) / SOCKETS / 1024, 2),
+    rssBeforeMb: round(before.rss / 2 ** 20),
+    rssAfterMb: round(after.rss / 2 ** 20),
+    perSocketKb: round((after.rss - before.rss) / SOCKETS / 1024, 2),
+    /** Live JS objects per socket (V8's used heap, after the collection). */
+    heapPerSocketKb: round((after.heapUsed - before.heapUsed) / SOCKETS / 1024, 2),
+    /** Heap V8 keeps committed but unused, after the collection (MB). */
+    heapFreeMb: round((after.heapCommitted - after.heapUsed) / 2 ** 20),
   };
   log(JSON.stringify(result));
   return result;
@@ -191,9 +206,12 @@ async function main() {
   log(`open files limit ${openFilesLimit()} (each side needs ${SOCKETS} + a few)`);
   const database = await createBenchDatabase(PG_URL);
   const procs: Proc[] = [];
-  const snapshots: Record<string, string> = process.env.BENCH_HEAP_SNAPSHOTS
-    ? { BENCH_HEAP_SNAPSHOTS: process.env.BENCH_HEAP_SNAPSHOTS }
-    : {};
+  // what gc-on-signal.ts may also do in both servers (heap snapshots, heap space sizes)
+  const snapshots: Record<string, string> = Object.fromEntries(
+    ['BENCH_HEAP_SNAPSHOTS', 'BENCH_HEAP_STATS'].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
+  );
   const startApi = async () => {
     const api = spawnProc(
       [join(root, 'dist', 'apps', 'api', 'src', 'main.js')],
@@ -259,6 +277,8 @@ async function main() {
   };
   const results = [medianOf('enlace'), medianOf('bare')];
   const ratio = round(results[0].perSocketKb / results[1].perSocketKb, 2);
+  const heapOf = (side: 'enlace' | 'bare') => median(runs.map((r) => r[side].heapPerSocketKb));
+  const heapRatio = round(heapOf('enlace') / heapOf('bare'), 2);
   const loadAtEnd = load();
   const text = [
     `idle sockets benchmark: ${SOCKETS} authenticated WebSocket connections on one process, ${CLIENT_PROCS} client processes on the same 2 cores; median of ${RUNS} runs, each server in a fresh process per run`,
@@ -272,6 +292,8 @@ async function main() {
         'RSS after MB',
         'per socket KB',
         'per socket KB, each run',
+        'live heap per socket KB, each run',
+        'heap committed unused MB',
       ],
       results.map((r, i) => [
         r.name,
@@ -282,9 +304,12 @@ async function main() {
         String(r.rssAfterMb),
         String(r.perSocketKb),
         runs.map((run) => String((i === 0 ? run.enlace : run.bare).perSocketKb)).join(' / '),
+        runs.map((run) => String((i === 0 ? run.enlace : run.bare).heapPerSocketKb)).join(' / '),
+        String(r.heapFreeMb),
       ]),
     ),
     `ratio (Enlace ÷ bare socket.io, median memory per socket): ${ratio.toFixed(2)}; target ≤ 1 (${ratio <= 1 ? 'met' : 'missed'}); per run ${runs.map((r) => round(r.enlace.perSocketKb / r.bare.perSocketKb, 2)).join(' / ')}`,
+    `live JS heap per socket (V8's used heap after the collection), median: Enlace ${heapOf('enlace')} KB, bare socket.io ${heapOf('bare')} KB, ratio ${heapRatio.toFixed(2)}`,
     `load average (1 min, 2 cores) at start ${loadAtStart}, at end ${loadAtEnd}; took ${Math.round((Date.now() - started) / 1000)} s`,
   ].join('\n');
   process.stdout.write(text + '\n');
@@ -296,6 +321,7 @@ async function main() {
       runs,
       results,
       ratio,
+      heapRatio,
     },
     text,
   );
