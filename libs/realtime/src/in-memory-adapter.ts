@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Namespace } from 'socket.io';
 import type { ServerEvent } from './server-events.js';
+import { fromSocketIo } from './socket-io-modules.js';
 
 /**
  * Server events that are not kept for connection state recovery: they only matter as they happen. A recovered client
@@ -21,7 +21,6 @@ interface AdapterClass {
  * thousand packets (0.7 KB each, with their room sets) for two minutes (bench:sockets).
  */
 export function inMemoryAdapter(): AdapterClass {
-  const fromSocketIo = createRequire(createRequire(import.meta.url).resolve('socket.io'));
   const { Adapter, SessionAwareAdapter } = fromSocketIo('socket.io-adapter') as {
     Adapter: AdapterClass;
     SessionAwareAdapter: AdapterClass;

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { JsonText } from '#domain';
+import { fromSocketIo } from './socket-io-modules.js';
 
 type Packet = { type: number; nsp?: string; id?: number; data?: unknown };
 type ParserModule = {
@@ -35,7 +35,6 @@ function withPlaceholders(args: unknown, found: string[], token: string): unknow
  * message. The wire format is unchanged: a client cannot tell. Everything else goes through the stock encoder.
  */
 export function jsonTextParser(): { Encoder: ParserModule['Encoder']; Decoder: ParserModule['Decoder'] } {
-  const fromSocketIo = createRequire(createRequire(import.meta.url).resolve('socket.io'));
   const parser = fromSocketIo('socket.io-parser') as ParserModule;
   const token = `__enlace_json_text_${Math.random().toString(36).slice(2)}_`;
   class JsonTextEncoder extends parser.Encoder {

@@ -6,7 +6,6 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Server as HttpServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Cluster, Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
@@ -16,6 +15,7 @@ import { addAnyListener } from './any-listener.js';
 import { inMemoryAdapter } from './in-memory-adapter.js';
 import { jsonTextParser } from './json-text-parser.js';
 import { rooms } from './rooms.js';
+import { fromSocketIo } from './socket-io-modules.js';
 import type { ServerEventMap } from './server-events.js';
 
 function emitDraining(
@@ -36,8 +36,7 @@ const CLUSTER_EVENT = 'enlace:cluster';
  * once, only when engine.io's WebSocket transport has the expected shape.
  */
 export function coalesceWebSocketWrites(): void {
-  const require = createRequire(import.meta.url);
-  const proto = (require('engine.io') as { transports?: { websocket?: { prototype: any } } }).transports
+  const proto = (fromSocketIo('engine.io') as { transports?: { websocket?: { prototype: any } } }).transports
     ?.websocket?.prototype;
   if (!proto || typeof proto.send !== 'function' || proto.enlaceCoalesced) return;
   const send = proto.send as (packets: unknown[]) => void;
