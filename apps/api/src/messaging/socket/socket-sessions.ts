@@ -159,6 +159,13 @@ export class SocketSessions {
     return session.rooms.every((room) => room === session.sid || now.has(room) || isPresenceRoom(room));
   }
 
+  /** Every live socket of this process, as `byUser` holds them. */
+  private *localSockets(): Generator<Socket> {
+    for (const held of this.byUser.values())
+      if (held instanceof Set) yield* held;
+      else yield held;
+  }
+
   /** This user's live sockets on this process (a copy). */
   private socketsOf(userId: string): Socket[] {
     const held = this.byUser.get(userId);
@@ -272,22 +279,16 @@ export class SocketSessions {
   async endRevoked(): Promise<number> {
     const sessionOf = (socket: Socket) => this.states.get(socket)?.principal.sessionId;
     const sessionIds: string[] = [];
-    for (const held of this.byUser.values())
-      for (const socket of held instanceof Set ? held : [held]) {
-        const sid = sessionOf(socket);
-        if (sid) sessionIds.push(sid);
-      }
+    for (const socket of this.localSockets()) {
+      const sid = sessionOf(socket);
+      if (sid) sessionIds.push(sid);
+    }
     const gone = await this.sessionsRepo.ended(sessionIds, this.clock.now());
     if (!gone.size) return 0;
-    let ended = 0;
-    for (const held of [...this.byUser.values()])
-      for (const socket of held instanceof Set ? [...held] : [held]) {
-        const sid = sessionOf(socket);
-        if (!sid || !gone.has(sid)) continue;
-        socket.disconnect(true);
-        ended++;
-      }
-    return ended;
+    // a copy: each disconnection leaves `byUser`
+    const ending = [...this.localSockets()].filter((socket) => gone.has(sessionOf(socket) ?? ''));
+    for (const socket of ending) socket.disconnect(true);
+    return ending.length;
   }
 
   /** `presence` to the sockets watching the user: online with the first socket, offline when the last one (on any process) goes. */
