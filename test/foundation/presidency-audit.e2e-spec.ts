@@ -80,7 +80,8 @@ describe('PPT terms and the audit log', () => {
     expect((await mx.http.get('/api/me')).body.presidency).toBe(false);
     expect((await gt.http.get('/api/presidency')).body.country).toBe('GT');
 
-    clock.set(new Date(`${date(new Date(today.getTime() + DAY))}T00:00:01Z`));
+    // noon tomorrow: past the expiry of any token issued today, also when the test runs just before midnight
+    clock.set(new Date(`${date(new Date(today.getTime() + DAY))}T12:00:00Z`));
     // a day later the access tokens issued today have expired (by the same clock): sign in again
     expect((await gt.http.get('/api/me')).status).toBe(401);
     const gtTomorrow = new Http(app.url, (await login(app.url, gt.email, gt.password)).accessToken);
